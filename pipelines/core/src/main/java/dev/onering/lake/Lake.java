@@ -1,0 +1,87 @@
+package dev.onering.lake;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.LocalDate;
+
+/**
+ * The lake's layout: zones and tables under one root. The root is a local folder in the embedded
+ * runtime and an {@code s3a://} URI in the stack; every path is derived here so the two agree.
+ * docs/data-model.md documents the layout.
+ */
+public final class Lake {
+
+  public static final String DEFAULT_ROOT = "data/lake";
+
+  public enum Zone {
+    BRONZE, SILVER, GOLD, QUARANTINE;
+
+    public String dir() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private final String root;
+
+  private Lake(String root) {
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  /** A lake at a local folder or a URI such as {@code s3a://onering}. */
+  public static Lake at(String root) {
+    if (root.contains("://")) {
+      return new Lake(root);
+    }
+    return new Lake(Path.of(root).toAbsolutePath().normalize().toString());
+  }
+
+  public static Lake at(Path root) {
+    return new Lake(root.toAbsolutePath().normalize().toString());
+  }
+
+  public boolean isLocal() {
+    return !root.contains("://") || root.startsWith("file://");
+  }
+
+  /** The root as Spark, DuckDB and ClickHouse take it. */
+  public String root() {
+    return root;
+  }
+
+  public String uri(String relative) {
+    return root + "/" + relative;
+  }
+
+  /** A local path; only for a lake on the local file system. */
+  public Path path(String relative) {
+    if (!isLocal()) {
+      throw new IllegalStateException("the lake at " + root + " is not on the local file system");
+    }
+    String local = root.startsWith("file://") ? URI.create(root).getPath() : root;
+    return Path.of(local, relative);
+  }
+
+  // The tables. Relative paths, so one name serves both file systems.
+  public static final String BRONZE_TICKS = "bronze/ticks";
+  public static final String BRONZE_OHLCV_CSV = "bronze/ohlcv_csv";
+  public static final String SILVER_TRADES = "silver/trades";
+  public static final String SILVER_BARS_1M = "silver/bars_1m";
+  public static final String SILVER_DAILY_IMPORTED = "silver/daily_imported";
+  public static final String QUARANTINE_TICKS = "quarantine/ticks";
+  public static final String QUARANTINE_OHLCV_CSV = "quarantine/ohlcv_csv";
+  public static final String GOLD_DAILY_BARS = "gold/daily_bars";
+  public static final String GOLD_INSTRUMENT_SUMMARY = "gold/instrument_summary";
+
+  public static String datePartition(String table, String column, LocalDate date) {
+    return table + "/" + column + "=" + date;
+  }
+
+  public Path bronzeTicks(LocalDate date) {
+    return path(datePartition(BRONZE_TICKS, "date", date));
+  }
+
+  @Override
+  public String toString() {
+    return root;
+  }
+}
