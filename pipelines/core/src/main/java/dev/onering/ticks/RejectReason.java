@@ -18,7 +18,10 @@ public enum RejectReason {
   UNKNOWN_SYMBOL("the symbol is not in the instrument reference set"),
   OUTSIDE_BATCH_DATE("the event's date is not the date of the batch it arrived in"),
   PRICE_SPIKE("price is more than 3x away from the symbol's median price that day"),
-  DUPLICATE("an earlier record had the same (symbol, seq)");
+  DUPLICATE("an earlier record had the same key: (symbol, seq) for ticks, (symbol, date) for daily rows"),
+  MISSING_COLUMN("the file's header lacks a required column, so none of its rows can be read"),
+  MALFORMED_ROW("the row does not have as many fields as the header"),
+  INCONSISTENT_OHLC("high and low do not bound open and close");
 
   private final String meaning;
 

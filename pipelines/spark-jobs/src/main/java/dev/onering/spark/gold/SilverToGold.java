@@ -1,0 +1,235 @@
+package dev.onering.spark.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.onering.gold.DailyBar;
+import dev.onering.gold.GoldDailyRow;
+import dev.onering.gold.GoldMetrics;
+import dev.onering.gold.InstrumentSummary;
+import dev.onering.instruments.AssetClass;
+import dev.onering.instruments.Instrument;
+import dev.onering.instruments.ReferenceData;
+import dev.onering.lake.Lake;
+import dev.onering.spark.lake.LakeFs;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Silver to Gold: daily bars from the 1-minute bars and the CSV import, then the metrics of
+ * {@link GoldMetrics} per symbol, and the instrument summary.
+ *
+ * <p>The heavy part, folding minutes into days, runs in Spark. Gold itself is one row per symbol
+ * and day, small enough that the metrics run in the driver over each symbol's series in order, the
+ * form in which Wilder smoothing and rolling windows are plainest to read and test.
+ */
+public final class SilverToGold {
+  private SilverToGold() {}
+
+  public static final String SOURCE_TICKS = "ticks";
+  public static final String SOURCE_CSV = "csv";
+
+  public record GoldTables(List<GoldDailyRow> daily, List<InstrumentSummary> summary) {}
+
+  /** Daily OHLCV from 1-minute bars: open of the first minute, close of the last. */
+  public static Dataset<Row> dailyFromBars(Dataset<Row> bars1m) {
+    return bars1m
+        .groupBy(col("symbol"), col("trade_date"))
+        .agg(
+            min_by(col("open"), col("bar_start")).as("open"),
+            max(col("high")).as("high"),
+            min(col("low")).as("low"),
+            max_by(col("close"), col("bar_start")).as("close"),
+            sum(col("volume")).as("volume"),
+            sum(col("notional")).as("notional"),
+            sum(col("trade_count")).as("trade_count"))
+        .withColumn("vwap", col("notional").divide(col("volume")))
+        .select("symbol", "trade_date", "open", "high", "low", "close", "volume", "vwap", "trade_count");
+  }
+
+  /**
+   * Gold from daily bars of both sources. Where a symbol has a day from ticks and from CSV, the
+   * ticks win: they are the finer record.
+   */
+  public static GoldTables compute(List<DailyBar> fromTicks, List<DailyBar> fromCsv, ReferenceData reference) {
+    Map<String, TreeMap<LocalDate, DailyBar>> series = new TreeMap<>();
+    Map<String, TreeMap<LocalDate, String>> sources = new TreeMap<>();
+    for (DailyBar b : fromCsv) {
+      series.computeIfAbsent(b.symbol(), k -> new TreeMap<>()).put(b.tradeDate(), b);
+      sources.computeIfAbsent(b.symbol(), k -> new TreeMap<>()).put(b.tradeDate(), SOURCE_CSV);
+    }
+    for (DailyBar b : fromTicks) {
+      series.computeIfAbsent(b.symbol(), k -> new TreeMap<>()).put(b.tradeDate(), b);
+      sources.computeIfAbsent(b.symbol(), k -> new TreeMap<>()).put(b.tradeDate(), SOURCE_TICKS);
+    }
+    List<GoldDailyRow> daily = new ArrayList<>();
+    List<InstrumentSummary> summary = new ArrayList<>();
+    series.forEach(
+        (symbol, days) -> {
+          Optional<Instrument> instrument = reference.find(symbol);
+          AssetClass assetClass = instrument.map(Instrument::assetClass).orElse(AssetClass.IMPORTED);
+          boolean anyTicks = sources.get(symbol).containsValue(SOURCE_TICKS);
+          var id = new GoldMetrics.Identity(
+              symbol, instrument.map(Instrument::exchange).orElse("IMPORTED"), assetClass.code(),
+              anyTicks ? SOURCE_TICKS : SOURCE_CSV, assetClass.periodsPerYear());
+          List<GoldDailyRow> rows = new ArrayList<>();
+          for (GoldDailyRow r : GoldMetrics.daily(id, new ArrayList<>(days.values()))) {
+            rows.add(withSource(r, sources.get(symbol).get(r.tradeDate())));
+          }
+          daily.addAll(rows);
+          summary.add(GoldMetrics.summary(rows));
+        });
+    return new GoldTables(daily, summary);
+  }
+
+  private static GoldDailyRow withSource(GoldDailyRow r, String source) {
+    return r.source().equals(source) ? r : new GoldDailyRow(
+        r.symbol(), r.tradeDate(), r.exchange(), r.assetClass(), source, r.open(), r.high(), r.low(), r.close(),
+        r.volume(), r.vwap(), r.tradeCount(), r.returnSimple(), r.returnLog(), r.sma20(), r.sd20(), r.zscore20(),
+        r.rv20(), r.rsi14());
+  }
+
+  public static List<DailyBar> collectDaily(Dataset<Row> daily, boolean fromTrades) {
+    List<DailyBar> out = new ArrayList<>();
+    for (Row r : daily.collectAsList()) {
+      out.add(new DailyBar(
+          r.getAs("symbol"), r.getAs("trade_date"), r.getAs("open"), r.getAs("high"), r.getAs("low"),
+          r.getAs("close"), r.getAs("volume"), fromTrades ? r.<Double>getAs("vwap") : null,
+          fromTrades ? r.<Long>getAs("trade_count") : null));
+    }
+    out.sort(Comparator.comparing(DailyBar::symbol).thenComparing(DailyBar::tradeDate));
+    return out;
+  }
+
+  /** The step: rebuilds the gold zone from all of Silver. */
+  public static GoldTables run(SparkSession spark, Lake lake) {
+    LakeFs fs = LakeFs.of(spark, lake);
+    List<DailyBar> ticks = List.of();
+    if (fs.exists(Lake.SILVER_BARS_1M)) {
+      ticks = collectDaily(dailyFromBars(spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M))), true);
+    }
+    List<DailyBar> csv = List.of();
+    if (fs.exists(Lake.SILVER_DAILY_IMPORTED)) {
+      csv = collectDaily(spark.read().parquet(lake.uri(Lake.SILVER_DAILY_IMPORTED)), false);
+    }
+    GoldTables gold = compute(ticks, csv, ReferenceData.standard());
+    write(spark, lake, gold);
+    return gold;
+  }
+
+  public static void write(SparkSession spark, Lake lake, GoldTables gold) {
+    List<Row> daily = gold.daily().stream().map(GoldRows::toRow).toList();
+    spark.createDataFrame(daily, GoldRows.DAILY).coalesce(1)
+        .write().mode(SaveMode.Overwrite).parquet(lake.uri(Lake.GOLD_DAILY_BARS));
+    List<Row> summary = gold.summary().stream().map(GoldRows::toRow).toList();
+    spark.createDataFrame(summary, GoldRows.SUMMARY).coalesce(1)
+        .write().mode(SaveMode.Overwrite).parquet(lake.uri(Lake.GOLD_INSTRUMENT_SUMMARY));
+  }
+
+  /** Reads the gold zone back, for publishing and the report. */
+  public static GoldTables read(SparkSession spark, Lake lake) {
+    List<GoldDailyRow> daily = new ArrayList<>();
+    for (Row r : spark.read().parquet(lake.uri(Lake.GOLD_DAILY_BARS)).collectAsList()) {
+      daily.add(GoldRows.daily(r));
+    }
+    daily.sort(Comparator.comparing(GoldDailyRow::symbol).thenComparing(GoldDailyRow::tradeDate));
+    List<InstrumentSummary> summary = new ArrayList<>();
+    for (Row r : spark.read().parquet(lake.uri(Lake.GOLD_INSTRUMENT_SUMMARY)).collectAsList()) {
+      summary.add(GoldRows.summary(r));
+    }
+    summary.sort(Comparator.comparing(InstrumentSummary::symbol));
+    return new GoldTables(daily, summary);
+  }
+
+  /** Row mapping for the gold tables, the names of docs/data-model.md. */
+  public static final class GoldRows {
+    private GoldRows() {}
+
+    public static final StructType DAILY =
+        new StructType()
+            .add("symbol", DataTypes.StringType, false)
+            .add("trade_date", DataTypes.DateType, false)
+            .add("exchange", DataTypes.StringType, false)
+            .add("asset_class", DataTypes.StringType, false)
+            .add("source", DataTypes.StringType, false)
+            .add("open", DataTypes.DoubleType, false)
+            .add("high", DataTypes.DoubleType, false)
+            .add("low", DataTypes.DoubleType, false)
+            .add("close", DataTypes.DoubleType, false)
+            .add("volume", DataTypes.DoubleType, false)
+            .add("vwap", DataTypes.DoubleType, true)
+            .add("trade_count", DataTypes.LongType, true)
+            .add("return_simple", DataTypes.DoubleType, true)
+            .add("return_log", DataTypes.DoubleType, true)
+            .add("sma_20", DataTypes.DoubleType, true)
+            .add("sd_20", DataTypes.DoubleType, true)
+            .add("zscore_20", DataTypes.DoubleType, true)
+            .add("rv_20", DataTypes.DoubleType, true)
+            .add("rsi_14", DataTypes.DoubleType, true);
+
+    public static final StructType SUMMARY =
+        new StructType()
+            .add("symbol", DataTypes.StringType, false)
+            .add("exchange", DataTypes.StringType, false)
+            .add("asset_class", DataTypes.StringType, false)
+            .add("source", DataTypes.StringType, false)
+            .add("first_date", DataTypes.DateType, false)
+            .add("last_date", DataTypes.DateType, false)
+            .add("trading_days", DataTypes.IntegerType, false)
+            .add("first_open", DataTypes.DoubleType, false)
+            .add("last_close", DataTypes.DoubleType, false)
+            .add("period_return", DataTypes.DoubleType, false)
+            .add("high", DataTypes.DoubleType, false)
+            .add("low", DataTypes.DoubleType, false)
+            .add("total_volume", DataTypes.DoubleType, false)
+            .add("avg_daily_volume", DataTypes.DoubleType, false)
+            .add("total_trades", DataTypes.LongType, true)
+            .add("annualised_vol", DataTypes.DoubleType, true)
+            .add("max_drawdown", DataTypes.DoubleType, false)
+            .add("last_zscore_20", DataTypes.DoubleType, true)
+            .add("last_rsi_14", DataTypes.DoubleType, true);
+
+    static Row toRow(GoldDailyRow r) {
+      return RowFactory.create(r.symbol(), r.tradeDate(), r.exchange(), r.assetClass(), r.source(), r.open(),
+          r.high(), r.low(), r.close(), r.volume(), r.vwap(), r.tradeCount(), r.returnSimple(), r.returnLog(),
+          r.sma20(), r.sd20(), r.zscore20(), r.rv20(), r.rsi14());
+    }
+
+    static Row toRow(InstrumentSummary s) {
+      return RowFactory.create(s.symbol(), s.exchange(), s.assetClass(), s.source(), s.firstDate(), s.lastDate(),
+          s.tradingDays(), s.firstOpen(), s.lastClose(), s.periodReturn(), s.high(), s.low(), s.totalVolume(),
+          s.avgDailyVolume(), s.totalTrades(), s.annualisedVol(), s.maxDrawdown(), s.lastZscore20(), s.lastRsi14());
+    }
+
+    static GoldDailyRow daily(Row r) {
+      return new GoldDailyRow(r.getAs("symbol"), r.getAs("trade_date"), r.getAs("exchange"), r.getAs("asset_class"),
+          r.getAs("source"), r.getAs("open"), r.getAs("high"), r.getAs("low"), r.getAs("close"), r.getAs("volume"),
+          r.getAs("vwap"), r.getAs("trade_count"), r.getAs("return_simple"), r.getAs("return_log"), r.getAs("sma_20"),
+          r.getAs("sd_20"), r.getAs("zscore_20"), r.getAs("rv_20"), r.getAs("rsi_14"));
+    }
+
+    static InstrumentSummary summary(Row r) {
+      return new InstrumentSummary(r.getAs("symbol"), r.getAs("exchange"), r.getAs("asset_class"), r.getAs("source"),
+          r.getAs("first_date"), r.getAs("last_date"), r.<Integer>getAs("trading_days"), r.getAs("first_open"),
+          r.getAs("last_close"), r.getAs("period_return"), r.getAs("high"), r.getAs("low"), r.getAs("total_volume"),
+          r.getAs("avg_daily_volume"), r.getAs("total_trades"), r.getAs("annualised_vol"), r.getAs("max_drawdown"),
+          r.getAs("last_zscore_20"), r.getAs("last_rsi_14"));
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.onering.spark.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.onering.instruments.ReferenceData;
+import dev.onering.lake.Lake;
+import dev.onering.simulator.BronzeWriter;
+import dev.onering.simulator.Manifest;
+import dev.onering.simulator.MarketSimulator;
+import dev.onering.simulator.SimulationConfig;
+import dev.onering.spark.SparkTestBase;
+import dev.onering.ticks.RejectReason;
+import dev.onering.ticks.Tick;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BronzeToSilverTest extends SparkTestBase {
+
+  private static final LocalDate DAY = LocalDate.of(2026, 9, 1);
+  private static final long T0 = Tick.startOfDayMicros(DAY) + 14 * 3_600_000_000L;
+
+  private static String tick(String symbol, long seq, long micros, double price) {
+    return new Tick(symbol, seq, micros, price, 10, "buy", ReferenceData.standard().find(symbol).orElseThrow().exchange())
+        .toJson();
+  }
+
+  private static Row line(String file, long n, String raw) {
+    return RowFactory.create(DAY, file, n, raw);
+  }
+
+  private Dataset<Row> lines(Row... rows) {
+    return spark.createDataFrame(List.of(rows), BronzeToSilver.LINES);
+  }
+
+  @Test
+  void keepsTheFirstArrivalAcrossFilesAndQuarantinesTheRestWithTheirSource() {
+    String a = tick("AAPL", 1, T0, 100.0);
+    String b = tick("AAPL", 2, T0 + 1, 100.5);
+    // Given out of order on purpose: the cleaner must see part-00000 before part-00001.
+    Dataset<Row> in = lines(
+        line("bronze/ticks/date=2026-09-01/part-00001.jsonl", 1, a.replace("\"size\":10.0", "\"size\":11.0")),
+        line("bronze/ticks/date=2026-09-01/part-00000.jsonl", 1, a),
+        line("bronze/ticks/date=2026-09-01/part-00000.jsonl", 2, b),
+        line("bronze/ticks/date=2026-09-01/part-00000.jsonl", 3, "{\"symbol\":"),
+        line("bronze/ticks/date=2026-09-01/part-00000.jsonl", 4, tick("AAPL", 3, T0 + 2, 1005.0)));
+    List<Row> out = BronzeToSilver.clean(BronzeToSilver.inArrivalOrder(in)).collectAsList();
+
+    List<Row> trades = BronzeToSilver.trades(spark.createDataFrame(out, BronzeToSilver.CLEANED)).collectAsList();
+    assertThat(trades).extracting(r -> r.getLong(1)).containsExactlyInAnyOrder(1L, 2L);
+    Row first = trades.stream().filter(r -> r.getLong(1) == 1).findFirst().orElseThrow();
+    assertThat(first.getDouble(5)).as("the size of the first arrival").isEqualTo(10.0);
+
+    Map<String, Row> quarantined = new HashMap<>();
+    for (Row r : BronzeToSilver.quarantine(spark.createDataFrame(out, BronzeToSilver.CLEANED)).collectAsList()) {
+      quarantined.put(r.getString(3), r);
+    }
+    assertThat(quarantined.keySet()).containsExactlyInAnyOrder("duplicate", "malformed_json", "price_spike");
+    Row dup = quarantined.get("duplicate");
+    assertThat(dup.getString(1)).endsWith("part-00001.jsonl");
+    assertThat(dup.getLong(2)).isEqualTo(1);
+    assertThat(dup.getString(6)).as("raw line as received").contains("\"size\":11.0");
+    assertThat(quarantined.get("malformed_json").getLong(2)).isEqualTo(3);
+    assertThat(quarantined.get("price_spike").getString(4)).isEqualTo("price");
+  }
+
+  @Test
+  void barsTakeOpenAndCloseByTimeThenSeq() {
+    var schema = BronzeToSilver.trades(spark.createDataFrame(List.of(), BronzeToSilver.CLEANED)).schema();
+    long minute = T0 - T0 % 60_000_000L;
+    List<Row> trades = List.of(
+        trade("AAPL", 2, minute + 5, 101.0, 2),
+        trade("AAPL", 1, minute + 5, 100.0, 1), // same microsecond, lower seq: the open
+        trade("AAPL", 3, minute + 59_000_000L, 99.0, 3),
+        trade("AAPL", 4, minute + 60_000_000L, 98.0, 4)); // next minute
+    List<Row> bars = BronzeToSilver.bars1m(spark.createDataFrame(trades, schema)).orderBy("bar_start").collectAsList();
+    assertThat(bars).hasSize(2);
+    Row bar = bars.get(0);
+    assertThat(bar.<Double>getAs("open")).isEqualTo(100.0);
+    assertThat(bar.<Double>getAs("close")).isEqualTo(99.0);
+    assertThat(bar.<Double>getAs("high")).isEqualTo(101.0);
+    assertThat(bar.<Double>getAs("low")).isEqualTo(99.0);
+    assertThat(bar.<Double>getAs("volume")).isEqualTo(6.0);
+    assertThat(bar.<Double>getAs("vwap")).isEqualTo((100.0 * 1 + 101.0 * 2 + 99.0 * 3) / 6);
+    assertThat(bar.<Long>getAs("trade_count")).isEqualTo(3L);
+    assertThat(bars.get(1).<Long>getAs("trade_count")).isEqualTo(1L);
+  }
+
+  private static Row trade(String symbol, long seq, long micros, double price, double size) {
+    Instant t = Instant.ofEpochSecond(micros / 1_000_000, micros % 1_000_000 * 1000);
+    return RowFactory.create(symbol, seq, t, DAY, price, size, "buy", "XNAS");
+  }
+
+  @Test
+  void silverEqualsTheSimulatorsTruthAndQuarantineEqualsTheManifest(@TempDir Path dir) throws Exception {
+    Lake lake = Lake.at(dir.resolve("lake"));
+    Path truthDir = dir.resolve("truth");
+    SimulationConfig config = SimulationConfig.defaults().withSize(6, 5, 800)
+        .withDefectRates(SimulationConfig.defaultRates(10)).withMaxLinesPerFile(1500);
+    Manifest manifest = new MarketSimulator(config, ReferenceData.standard())
+        .run(new BronzeWriter(lake, config.maxLinesPerFile(), truthDir));
+    List<LocalDate> dates = Stream.iterate(config.startDate(), d -> d.plusDays(1)).limit(config.days()).toList();
+
+    BronzeToSilver.Result result = BronzeToSilver.run(spark, lake, dates);
+
+    Set<String> expected = new HashSet<>();
+    try (Stream<Path> files = Files.walk(truthDir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".csv")).toList()) {
+        Files.readAllLines(f).stream().skip(1).forEach(expected::add);
+      }
+    }
+    List<String> actual = new ArrayList<>();
+    for (Row r : spark.read().parquet(lake.uri(Lake.SILVER_TRADES)).collectAsList()) {
+      Instant t = r.getAs("event_time");
+      long micros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+      actual.add(String.join(",", r.<String>getAs("symbol"), String.valueOf(r.<Long>getAs("seq")),
+          String.valueOf(micros), String.valueOf(r.<Double>getAs("price")), String.valueOf(r.<Double>getAs("size")),
+          r.getAs("side"), r.getAs("exchange")));
+    }
+    assertThat(actual).hasSize(expected.size());
+    assertThat(new HashSet<>(actual)).isEqualTo(expected);
+    assertThat(result.trades()).isEqualTo(manifest.cleanTicks());
+    assertThat(result.lines()).isEqualTo(manifest.lines());
+
+    for (RejectReason reason : RejectReason.values()) {
+      assertThat(result.quarantineByReason().getOrDefault(reason.code(), 0L))
+          .as(reason.code()).isEqualTo(manifest.expectedQuarantine(reason));
+    }
+    long quarantineFiles = spark.read().json(lake.uri(Lake.QUARANTINE_TICKS)).count();
+    assertThat(quarantineFiles).isEqualTo(result.quarantined());
+
+    // A second run of the same dates replaces, never duplicates, and gives the same rows.
+    List<Row> before = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).orderBy("symbol", "bar_start").collectAsList();
+    BronzeToSilver.run(spark, lake, dates);
+    assertThat(spark.read().parquet(lake.uri(Lake.SILVER_TRADES)).count()).isEqualTo(expected.size());
+    assertThat(spark.read().json(lake.uri(Lake.QUARANTINE_TICKS)).count()).isEqualTo(result.quarantined());
+    List<Row> after = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).orderBy("symbol", "bar_start").collectAsList();
+    assertThat(after).isEqualTo(before);
+  }
+}
