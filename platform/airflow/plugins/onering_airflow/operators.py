@@ -1,0 +1,217 @@
+"""The generic step operator: runs any pipeline step wherever its engine says, and pushes the
+step's JSON result (docs/step-contract.md) to XCom as the task's return value.
+
+- light: `java -cp /opt/onering/... dev.onering.cli.OneRing <step>` inside this worker;
+- spark: submitted to the Spark master's REST server in cluster mode, polled until the driver
+  ends; the driver writes its result to the shared results volume (`--result`);
+- flink: the job checked, or deployed, through Flink's REST API (FlinkJobOperator).
+
+Decisions (status codes, polling, what a result means) live in `steps`, which the static checks
+test without Airflow; this module only does I/O.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from airflow.exceptions import AirflowException, AirflowFailException
+from airflow.sdk import BaseOperator
+
+from onering_airflow import steps
+
+# The partition a run works on: an explicit `run_date` param (re-run or backfill one day from the
+# trigger form or the REST API), else the start of the run's data interval.
+RUN_DATE_TEMPLATE = "{{ params.run_date or (data_interval_start | ds) }}"
+
+
+def _http():
+    import requests  # imported at run time: keeps DAG parsing light
+
+    return requests
+
+
+class OneRingStepOperator(BaseOperator):
+    """Run one `onering` step for one run date and return its JSON result."""
+
+    template_fields = ("run_date",)
+    ui_color = "#f0e4d0"
+
+    def __init__(self, *, step_id: str, command: list[str], engine: str,
+                 run_date: str = RUN_DATE_TEMPLATE, poll_seconds: float = 5.0, **kwargs):
+        super().__init__(**kwargs)
+        if engine not in ("light", "spark"):
+            raise ValueError(f"step '{step_id}': OneRingStepOperator runs light and spark steps, not {engine!r}")
+        self.step_id = step_id
+        self.command = list(command)
+        self.engine = engine
+        self.run_date = run_date
+        self.poll_seconds = poll_seconds
+        self._submission_id: str | None = None
+
+    # -- shared -------------------------------------------------------------------------------
+    def _result_file(self, context) -> str:
+        ti = context["ti"]
+        path = steps.result_path(
+            steps.env_or("ONERING_RESULTS_DIR", "/var/lib/onering/results"),
+            ti.dag_id, context["run_id"], ti.task_id, ti.try_number)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def execute(self, context):
+        result_file = self._result_file(context)
+        args = steps.step_args(self.command, self.run_date, result_file)
+        self.log.info("step %s (%s): onering %s", self.step_id, self.engine, " ".join(args))
+        if self.engine == "light":
+            result = self._run_light(args)
+        else:
+            result = self._run_spark(args, result_file)
+        self.log.info("result: %s", json.dumps(result))
+        if result.get("status") == "failed":
+            raise AirflowException(steps.failure_message(self.step_id, result))
+        return result  # -> XCom return_value
+
+    # -- light: a java process here ------------------------------------------------------------
+    def _run_light(self, args: list[str]) -> dict:
+        cmd = steps.java_command(args, steps.env_or("ONERING_HOME", steps.ONERING_HOME),
+                                 os.environ.get("ONERING_JAVA_OPTS", ""))
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **steps.step_env(dict(os.environ))}
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+        def pump_stderr():  # progress goes to stderr: stream it into the task log
+            for line in proc.stderr:
+                self.log.info("%s", line.rstrip())
+
+        pump = threading.Thread(target=pump_stderr, daemon=True)
+        pump.start()
+        stdout = proc.stdout.read()
+        code = proc.wait()
+        pump.join(timeout=5)
+        try:
+            result = steps.parse_result(stdout)
+        except steps.StepResultError as e:
+            result = None
+            self.log.error("%s", e)
+        if code == steps.EXIT_USAGE:
+            # Called wrongly: retrying cannot help.
+            raise AirflowFailException(steps.failure_message(self.step_id, result, code))
+        if code != steps.EXIT_OK or result is None:
+            raise AirflowException(steps.failure_message(self.step_id, result, code))
+        return result
+
+    # -- spark: REST submission to the standalone master ---------------------------------------
+    def _run_spark(self, args: list[str], result_file: str) -> dict:
+        http = _http()
+        rest = steps.env_or("ONERING_SPARK_REST_URL", "http://spark-master:6066").rstrip("/")
+        body = steps.spark_submission(
+            step_id=self.step_id, args=args, run_date=self.run_date,
+            master_url=steps.env_or("ONERING_SPARK_MASTER_URL", "spark://spark-master:7077"),
+            env=steps.step_env(dict(os.environ)))
+        resp = http.post(f"{rest}/v1/submissions/create", json=body, timeout=30)
+        resp.raise_for_status()
+        created = resp.json()
+        if not created.get("success") or not created.get("submissionId"):
+            raise AirflowException(f"Spark master refused step '{self.step_id}': {created.get('message')}")
+        self._submission_id = created["submissionId"]
+        self.log.info("submitted %s as %s", self.step_id, self._submission_id)
+
+        state = "SUBMITTED"
+        while state not in steps.SPARK_DRIVER_DONE:
+            time.sleep(self.poll_seconds)
+            status = http.get(f"{rest}/v1/submissions/status/{self._submission_id}", timeout=30)
+            status.raise_for_status()
+            new_state = steps.spark_driver_state(status.json())
+            if new_state != state:
+                self.log.info("driver %s: %s", self._submission_id, new_state)
+            state = new_state
+
+        result = None
+        if Path(result_file).exists():
+            result = steps.validate_result(json.loads(Path(result_file).read_text(encoding="utf-8")))
+        if state != steps.SPARK_DRIVER_OK or result is None:
+            detail = steps.failure_message(self.step_id, result)
+            raise AirflowException(f"{detail} (Spark driver {self._submission_id} ended {state}; "
+                                   f"its log is on the Spark worker UI)")
+        return result
+
+    def on_kill(self):
+        if self._submission_id:
+            rest = steps.env_or("ONERING_SPARK_REST_URL", "http://spark-master:6066").rstrip("/")
+            _http().post(f"{rest}/v1/submissions/kill/{self._submission_id}", timeout=30)
+
+
+class FlinkJobOperator(BaseOperator):
+    """Make sure the streaming job runs: check it by name through Flink's REST API and deploy
+    it (upload the jar, run it) only when no active job has that name. Idempotent."""
+
+    ui_color = "#e6d0f0"
+
+    def __init__(self, *, step_id: str, command: list[str], job_name: str | None = None,
+                 start_timeout_seconds: int = 180, poll_seconds: float = 5.0, **kwargs):
+        super().__init__(**kwargs)
+        self.step_id = step_id
+        self.command = list(command)
+        self.job_name = job_name or f"onering-{step_id}"
+        self.start_timeout_seconds = start_timeout_seconds
+        self.poll_seconds = poll_seconds
+
+    def execute(self, context):
+        http = _http()
+        rest = steps.env_or("ONERING_FLINK_REST_URL", "http://flink-jobmanager:8081").rstrip("/")
+        overview = http.get(f"{rest}/jobs/overview", timeout=30)
+        overview.raise_for_status()
+        job_id, state = steps.flink_job_state(overview.json(), self.job_name)
+        if state in steps.FLINK_ACTIVE:
+            return self._result("checked", job_id, state)
+
+        jar = steps.env_or("ONERING_FLINK_JAR", "/opt/onering/flink/onering-flink.jar")
+        if not Path(jar).exists():
+            raise AirflowFailException(f"step '{self.step_id}': Flink job jar {jar} not found; "
+                                       "set ONERING_FLINK_JAR or rebuild the onering image")
+        with open(jar, "rb") as f:
+            up = http.post(f"{rest}/jars/upload", timeout=120,
+                           files={"jarfile": (Path(jar).name, f, "application/x-java-archive")})
+        up.raise_for_status()
+        jar_id = Path(up.json()["filename"]).name
+        run = http.post(f"{rest}/jars/{jar_id}/run", timeout=120, json=steps.flink_run_request(
+            steps.env_or("ONERING_FLINK_ENTRY_CLASS", "dev.onering.streaming.StreamJob"),
+            steps.step_args(self.command, None)))
+        run.raise_for_status()
+        job_id = run.json()["jobid"]
+
+        deadline = time.monotonic() + self.start_timeout_seconds
+        state = "CREATED"
+        while state != "RUNNING":
+            if time.monotonic() > deadline:
+                raise AirflowException(f"Flink job {job_id} not RUNNING after {self.start_timeout_seconds}s (last: {state})")
+            if state in ("FAILED", "CANCELED", "FINISHED"):
+                raise AirflowException(f"Flink job {job_id} ended {state} right after deploy; see the Flink UI")
+            time.sleep(self.poll_seconds)
+            job = http.get(f"{rest}/jobs/{job_id}", timeout=30)
+            job.raise_for_status()
+            state = job.json().get("state", "UNKNOWN")
+        return self._result("deployed", job_id, state)
+
+    def _result(self, action: str, job_id, state) -> dict:
+        self.log.info("Flink job %s: %s (%s, %s)", self.job_name, action, job_id, state)
+        return {"step": self.step_id, "run_date": None, "status": "success",
+                "details": {"action": action, "job_name": self.job_name, "job_id": job_id, "state": state},
+                "quality": None, "error": None}
+
+
+class FlinkClusterCheckOperator(BaseOperator):
+    """The Flink session cluster answers and has task slots (the check that stands in until the
+    spec declares a flink step)."""
+
+    def execute(self, context):
+        rest = steps.env_or("ONERING_FLINK_REST_URL", "http://flink-jobmanager:8081").rstrip("/")
+        resp = _http().get(f"{rest}/overview", timeout=30)
+        resp.raise_for_status()
+        overview = resp.json()
+        if overview.get("taskmanagers", 0) < 1 or overview.get("slots-total", 0) < 1:
+            raise AirflowException(f"Flink cluster has no task slots: {overview}")
+        return {"step": "flink-cluster", "run_date": None, "status": "success",
+                "details": overview, "quality": None, "error": None}

@@ -1,0 +1,167 @@
+"""The pipeline spec (pipelines/spec/medallion.yaml) as the Airflow DAG factory sees it.
+
+Pure Python plus PyYAML: no Airflow import, no I/O beyond reading the spec file.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DEFAULT_SPEC = "/etc/onering/spec/medallion.yaml"
+ENGINES = ("light", "spark", "flink")
+STACK = "stack"
+
+
+class SpecError(ValueError):
+    """The spec is not something the DAG factory can turn into tasks."""
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    command: tuple[str, ...]
+    engine: str
+    runtimes: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    description: str
+
+    @property
+    def task_id(self) -> str:
+        # Airflow task ids allow [A-Za-z0-9_.-]; spec ids already fit, keep them verbatim.
+        return self.id
+
+
+@dataclass(frozen=True)
+class Spec:
+    pipeline: str
+    description: str
+    schedule: str
+    steps: tuple[Step, ...]
+
+    def step(self, step_id: str) -> Step:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise SpecError(f"step '{step_id}' is not in pipeline '{self.pipeline}'")
+
+    def commands(self) -> set[str]:
+        """The onering subcommands the spec uses (first word of each command)."""
+        return {s.command[0] for s in self.steps}
+
+
+def spec_path() -> Path:
+    return Path(os.environ.get("ONERING_SPEC", DEFAULT_SPEC))
+
+
+def load(path: str | os.PathLike | None = None) -> Spec:
+    p = Path(path) if path is not None else spec_path()
+    with open(p, encoding="utf-8") as f:
+        return parse(yaml.safe_load(f), source=str(p))
+
+
+def _tuple(value, field: str, step_id: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise SpecError(f"step '{step_id}': '{field}' must be a list of names, got {value!r}")
+    return tuple(value)
+
+
+def parse(doc: dict, source: str = "<spec>") -> Spec:
+    if not isinstance(doc, dict) or not isinstance(doc.get("steps"), list):
+        raise SpecError(f"{source}: expected a mapping with a 'steps' list")
+    steps = []
+    seen: set[str] = set()
+    for raw in doc["steps"]:
+        sid = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(sid, str) or not sid:
+            raise SpecError(f"{source}: every step needs an 'id', got {raw!r}")
+        if sid in seen:
+            raise SpecError(f"{source}: step '{sid}' is declared twice")
+        seen.add(sid)
+        command = _tuple(raw.get("command"), "command", sid)
+        if not command:
+            raise SpecError(f"{source}: step '{sid}' has no command")
+        engine = raw.get("engine")
+        if engine not in ENGINES:
+            raise SpecError(f"{source}: step '{sid}': engine must be one of {ENGINES}, got {engine!r}")
+        steps.append(
+            Step(
+                id=sid,
+                command=command,
+                engine=engine,
+                runtimes=_tuple(raw.get("runtimes"), "runtimes", sid),
+                depends_on=_tuple(raw.get("depends_on"), "depends_on", sid),
+                description=str(raw.get("description", "")).strip(),
+            )
+        )
+    ids = {s.id for s in steps}
+    for s in steps:
+        unknown = [d for d in s.depends_on if d not in ids]
+        if unknown:
+            raise SpecError(f"{source}: step '{s.id}' depends on unknown step(s) {unknown}")
+    spec = Spec(
+        pipeline=str(doc.get("pipeline", "")),
+        description=str(doc.get("description", "")).strip(),
+        schedule=str(doc.get("schedule", "@daily")),
+        steps=tuple(steps),
+    )
+    _check_acyclic(spec, source)
+    return spec
+
+
+def _check_acyclic(spec: Spec, source: str) -> None:
+    state: dict[str, int] = {}
+    by_id = {s.id: s for s in spec.steps}
+
+    def visit(sid: str, path: list[str]) -> None:
+        if state.get(sid) == 2:
+            return
+        if state.get(sid) == 1:
+            raise SpecError(f"{source}: dependency cycle {' -> '.join(path + [sid])}")
+        state[sid] = 1
+        for dep in by_id[sid].depends_on:
+            visit(dep, path + [sid])
+        state[sid] = 2
+
+    for s in spec.steps:
+        visit(s.id, [])
+
+
+def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark")) -> list[Step]:
+    """Steps that run in the stack on the given engines, in spec order.
+
+    Only steps whose runtimes include `stack` go into Airflow. A dependency on a step that does
+    not run in the stack (e.g. `generate`, which feeds the embedded demo) is dropped: in the
+    stack that data arrives from ingestion instead. Dependencies on stack steps of another
+    engine (the streaming job) are dropped too: those run in their own DAG.
+    """
+    selected = [s for s in spec.steps if STACK in s.runtimes and s.engine in engines]
+    return selected
+
+
+def upstream(step: Step, selected: list[Step], spec: Spec) -> list[str]:
+    """The task ids a selected step waits for inside its DAG.
+
+    A dependency outside the selection is looked through: if `gold` depended on an embedded-only
+    step that itself depended on `silver`, `gold` still waits for `silver`.
+    """
+    ids = {s.id for s in selected}
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def walk(deps: tuple[str, ...]) -> None:
+        for d in deps:
+            if d in seen:
+                continue
+            seen.add(d)
+            if d in ids:
+                out.append(d)
+            else:
+                walk(spec.step(d).depends_on)
+
+    walk(step.depends_on)
+    return out

@@ -1,0 +1,146 @@
+"""How one pipeline step is invoked and how its result is read: the step contract
+(docs/step-contract.md) on the Airflow side. Pure functions, no Airflow import, so the static
+checks test them with plain Python.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import PurePosixPath
+
+MAIN_CLASS = "dev.onering.cli.OneRing"
+ONERING_HOME = "/opt/onering"
+
+# Spark driver states (standalone master REST API): terminal ones end the poll.
+SPARK_DRIVER_DONE = {"FINISHED", "FAILED", "KILLED", "ERROR"}
+SPARK_DRIVER_OK = "FINISHED"
+
+# Exit codes of the contract.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# Environment passed on to a step wherever it runs (Spark driver, java process).
+PASS_ENV_PREFIXES = ("ONERING_", "AWS_")
+# ...except the Airflow-side settings, which mean nothing to the step.
+NOT_PASSED = {"ONERING_SPARK_REST_URL", "ONERING_SPARK_MASTER_URL", "ONERING_FLINK_REST_URL",
+              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS"}
+
+
+class StepResultError(ValueError):
+    """A step did not print a result the contract allows."""
+
+
+def step_args(command, run_date: str | None, result_file: str | None = None) -> list[str]:
+    """`onering <command...> --run-date D [--result FILE]` as an argument list."""
+    args = list(command)
+    if run_date is not None:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", run_date):
+            raise ValueError(f"run date must be YYYY-MM-DD, got {run_date!r}")
+        args += ["--run-date", run_date]
+    if result_file is not None:
+        args += ["--result", result_file]
+    return args
+
+
+def java_command(args: list[str], home: str = ONERING_HOME, java_opts: str = "") -> list[str]:
+    """The `java` invocation for a light step, with the CLI jar and its lib/ on the classpath."""
+    return ["java", *java_opts.split(), "-cp", f"{home}/onering-cli.jar:{home}/lib/*", MAIN_CLASS, *args]
+
+
+def step_env(environ: dict[str, str]) -> dict[str, str]:
+    """The subset of the environment a step needs (lake, stores, credentials)."""
+    return {k: v for k, v in environ.items()
+            if k.startswith(PASS_ENV_PREFIXES) and k not in NOT_PASSED}
+
+
+def parse_result(stdout: str) -> dict:
+    """The step result: the last non-empty line of standard output, a JSON object."""
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    if not lines:
+        raise StepResultError("the step printed nothing on standard output; expected a JSON result as the last line")
+    try:
+        result = json.loads(lines[-1])
+    except json.JSONDecodeError as e:
+        raise StepResultError(f"the last stdout line is not JSON ({e}): {lines[-1][:200]!r}") from e
+    return validate_result(result)
+
+
+def validate_result(result) -> dict:
+    if not isinstance(result, dict):
+        raise StepResultError(f"the step result must be a JSON object, got {type(result).__name__}")
+    missing = [k for k in ("step", "status") if k not in result]
+    if missing:
+        raise StepResultError(f"the step result lacks {missing}: {json.dumps(result)[:200]}")
+    if result["status"] not in ("success", "failed", "skipped"):
+        raise StepResultError(f"unknown step status {result['status']!r}")
+    return result
+
+
+def failure_message(step_id: str, result: dict | None, exit_code: int | None = None) -> str:
+    where = f"step '{step_id}'"
+    if exit_code is not None:
+        where += f" exited {exit_code}"
+    if result and result.get("error"):
+        return f"{where}: {result['error']}"
+    if result:
+        return f"{where}: status {result.get('status')}"
+    return f"{where}: no result"
+
+
+def result_path(results_dir: str, dag_id: str, run_id: str, task_id: str, try_number: int) -> str:
+    """A per-attempt result file under the shared results volume; names made filesystem-safe."""
+    safe = lambda s: re.sub(r"[^A-Za-z0-9_.-]", "_", s)  # noqa: E731
+    return str(PurePosixPath(results_dir, safe(dag_id), safe(run_id), f"{safe(task_id)}.try{try_number}.json"))
+
+
+def spark_submission(*, step_id: str, args: list[str], run_date: str | None, master_url: str,
+                     env: dict[str, str], spark_version: str = "4.1.0",
+                     home: str = ONERING_HOME) -> dict:
+    """Body of POST /v1/submissions/create on the Spark master's REST server (cluster mode):
+    the driver runs `dev.onering.cli.OneRing <args>` on the worker, with the step environment."""
+    jar = f"file:{home}/onering-cli.jar"
+    name = f"onering-{step_id}" + (f"-{run_date}" if run_date else "")
+    return {
+        "action": "CreateSubmissionRequest",
+        "appResource": jar,
+        "mainClass": MAIN_CLASS,
+        "appArgs": list(args),
+        "clientSparkVersion": spark_version,
+        "environmentVariables": {**env, "SPARK_ENV_LOADED": "1"},
+        "sparkProperties": {
+            "spark.master": master_url,
+            "spark.submit.deployMode": "cluster",
+            "spark.app.name": name,
+            "spark.jars": jar,
+            "spark.driver.supervise": "false",
+        },
+    }
+
+
+def spark_driver_state(status_response: dict) -> str:
+    """driverState from GET /v1/submissions/status/<id>; UNKNOWN when the master does not say."""
+    if not status_response.get("success", True) and "driverState" not in status_response:
+        return "ERROR"
+    return str(status_response.get("driverState", "UNKNOWN"))
+
+
+def flink_job_state(overview: dict, job_name: str) -> tuple[str | None, str | None]:
+    """(job id, state) of the newest job called job_name in GET /jobs/overview, or (None, None)."""
+    jobs = [j for j in overview.get("jobs", []) if j.get("name") == job_name]
+    if not jobs:
+        return None, None
+    newest = max(jobs, key=lambda j: j.get("start-time", 0))
+    return newest.get("jid"), newest.get("state")
+
+
+FLINK_ACTIVE = {"INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "RECONCILING"}
+
+
+def flink_run_request(entry_class: str, args: list[str], parallelism: int = 2) -> dict:
+    """Body of POST /jars/<jar id>/run."""
+    return {"entryClass": entry_class, "programArgsList": list(args), "parallelism": parallelism}
+
+
+def env_or(name: str, default: str) -> str:
+    value = os.environ.get(name, "")
+    return value if value else default
