@@ -1,0 +1,106 @@
+"""The Airflow side: DAG files compile, name only spec steps and onering subcommands, and the
+DAG factory turns the spec into the right graph. Runs without Airflow (plain /usr/bin/python3)."""
+from __future__ import annotations
+
+import py_compile
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import stack_lint
+from onering_airflow import spec as onering_spec
+
+DAGS = Path(__file__).resolve().parents[2] / "platform" / "airflow" / "dags"
+PLUGINS = DAGS.parent / "plugins" / "onering_airflow"
+
+
+@pytest.fixture(scope="module")
+def spec(root):
+    return onering_spec.load(root / "pipelines/spec/medallion.yaml")
+
+
+@pytest.mark.parametrize("path", sorted(DAGS.glob("*.py")) + sorted(PLUGINS.glob("*.py")), ids=lambda p: p.name)
+def test_dag_and_plugin_files_compile(path, tmp_path):
+    py_compile.compile(str(path), cfile=str(tmp_path / "x.pyc"), doraise=True)
+
+
+def test_dag_files_name_only_spec_steps_and_cli_commands(root, spec):
+    steps = {s.id: list(s.command) for s in spec.steps}
+    for dag in sorted(DAGS.glob("*.py")):
+        assert stack_lint.dag_problems(dag, steps, spec.commands()) == []
+
+
+def test_a_dag_naming_an_unknown_step_or_command_is_reported(tmp_path, spec):
+    bad = tmp_path / "bad_dag.py"
+    bad.write_text(
+        "from airflow.sdk import DAG\n"
+        "with DAG(dag_id='x', doc_md='d', catchup=False) as dag:\n"
+        "    OneRingStepOperator(task_id='t', step_id='no-such-step', command=['silver'], engine='spark')\n"
+        "    OneRingStepOperator(task_id='u', step_id='silver', command=['frobnicate'], engine='spark')\n")
+    problems = stack_lint.dag_problems(bad, {s.id: list(s.command) for s in spec.steps}, spec.commands())
+    assert any("'no-such-step' is not in the pipeline spec" in p for p in problems), problems
+    assert any("'frobnicate' is not an onering subcommand" in p for p in problems), problems
+
+
+def test_a_dag_with_logic_at_parse_time_or_syntax_errors_is_reported(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import pendulum\nfrom airflow.sdk import DAG\nDAG(dag_id='x', doc_md='d', catchup=False, start_date=pendulum.now())\n")
+    assert any("pendulum.now(" in p for p in stack_lint.dag_problems(bad, {}, set()))
+    bad.write_text("def broken(:\n")
+    assert any("does not compile" in p for p in stack_lint.dag_problems(bad, {}, set()))
+
+
+def test_the_medallion_dag_runs_exactly_the_stack_steps(spec):
+    selected = onering_spec.stack_steps(spec)
+    ids = [s.id for s in selected]
+    expected = [s.id for s in spec.steps if "stack" in s.runtimes and s.engine in ("light", "spark")]
+    assert ids == expected
+    assert "generate" not in ids, "generate feeds the embedded demo only"
+    for s in selected:
+        assert s.command[0] in spec.commands()
+
+
+def test_dependencies_on_embedded_only_steps_are_looked_through():
+    doc = {"pipeline": "p", "steps": [
+        {"id": "a", "command": ["a"], "engine": "light", "runtimes": ["stack"], "depends_on": []},
+        {"id": "emb", "command": ["e"], "engine": "light", "runtimes": ["embedded"], "depends_on": ["a"]},
+        {"id": "b", "command": ["b"], "engine": "spark", "runtimes": ["stack", "embedded"], "depends_on": ["emb"]},
+        {"id": "c", "command": ["c"], "engine": "spark", "runtimes": ["embedded"], "depends_on": []},
+    ]}
+    spec = onering_spec.parse(doc)
+    selected = onering_spec.stack_steps(spec)
+    assert [s.id for s in selected] == ["a", "b"]
+    assert onering_spec.upstream(spec.step("b"), selected, spec) == ["a"]
+
+
+def test_the_real_graph_waits_for_migrations_before_loading(spec):
+    selected = onering_spec.stack_steps(spec)
+    up = {s.id: onering_spec.upstream(s, selected, spec) for s in selected}
+    assert "migrate" in up["load-silver"] and "silver" in up["load-silver"]
+    assert set(up["gold"]) == {"silver", "silver-csv"}
+    assert up["silver"] == [], "silver's only dependency (generate) is not a stack step"
+
+
+@pytest.mark.parametrize("steps, message", [
+    ([{"id": "a", "command": ["a"], "engine": "light", "depends_on": ["zzz"]}], "unknown step"),
+    ([{"id": "a", "command": ["a"], "engine": "gpu"}], "engine must be one of"),
+    ([{"id": "a", "command": [], "engine": "light"}], "has no command"),
+    ([{"id": "a", "command": ["a"], "engine": "light"}, {"id": "a", "command": ["a"], "engine": "light"}], "declared twice"),
+    ([{"id": "a", "command": ["a"], "engine": "light", "depends_on": ["b"]},
+      {"id": "b", "command": ["b"], "engine": "light", "depends_on": ["a"]}], "cycle"),
+])
+def test_a_broken_spec_is_refused(steps, message):
+    with pytest.raises(onering_spec.SpecError, match=message):
+        onering_spec.parse({"pipeline": "p", "steps": steps})
+
+
+def test_cli_help_lists_every_spec_command_when_the_jar_is_built(root, spec):
+    jar = root / "pipelines/cli/target/onering-cli.jar"
+    if not jar.exists():
+        pytest.skip("pipelines/cli/target/onering-cli.jar not built; the spec is the reference")
+    r = subprocess.run(["java", "-cp", f"{jar}:{jar.parent}/lib/*", "dev.onering.cli.OneRing", "--help"],
+                       capture_output=True, text=True, timeout=120)
+    out = r.stdout + r.stderr
+    for command in spec.commands():
+        assert command in out, f"`onering --help` does not list {command}"

@@ -1,0 +1,95 @@
+"""The step contract as the Airflow operator applies it (onering_airflow.steps)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from onering_airflow import steps
+
+RESULT = {"step": "silver", "run_date": "2026-09-01", "status": "success", "rows_in": 10,
+          "rows_out": 9, "rows_rejected": 1, "details": {}, "quality": None, "error": None}
+
+
+def test_the_result_is_the_last_non_empty_stdout_line():
+    out = "progress is on stderr, but a stray line\n" + json.dumps(RESULT) + "\n\n"
+    assert steps.parse_result(out) == RESULT
+
+
+@pytest.mark.parametrize("stdout, message", [
+    ("", "printed nothing"),
+    ("done\n", "not JSON"),
+    ("[1, 2]\n", "JSON object"),
+    (json.dumps({"status": "success"}), r"lacks \['step'\]"),
+    (json.dumps({"step": "x", "status": "meh"}), "unknown step status"),
+])
+def test_a_result_outside_the_contract_is_refused(stdout, message):
+    with pytest.raises(steps.StepResultError, match=message):
+        steps.parse_result(stdout)
+
+
+def test_step_arguments_follow_the_contract():
+    assert steps.step_args(["ingest", "csv"], "2026-09-01", "/r/x.json") == [
+        "ingest", "csv", "--run-date", "2026-09-01", "--result", "/r/x.json"]
+    assert steps.step_args(["migrate"], None) == ["migrate"]
+    with pytest.raises(ValueError):
+        steps.step_args(["silver"], "2026-9-1")
+
+
+def test_light_steps_run_the_cli_jar_with_its_lib_folder():
+    cmd = steps.java_command(["silver", "--run-date", "2026-09-01"], "/opt/onering", "-Xmx512m -Dx=1")
+    assert cmd[:3] == ["java", "-Xmx512m", "-Dx=1"]
+    assert cmd[cmd.index("-cp") + 1] == "/opt/onering/onering-cli.jar:/opt/onering/lib/*"
+    assert cmd[cmd.index("-cp") + 2] == "dev.onering.cli.OneRing"
+
+
+def test_only_step_settings_reach_the_step():
+    env = {"ONERING_PG_URL": "jdbc:postgresql://x/y", "AWS_ACCESS_KEY_ID": "k",
+           "AIRFLOW__CORE__FERNET_KEY": "secret", "ONERING_SPARK_REST_URL": "http://m:6066", "HOME": "/h"}
+    assert steps.step_env(env) == {"ONERING_PG_URL": "jdbc:postgresql://x/y", "AWS_ACCESS_KEY_ID": "k"}
+
+
+def test_spark_submission_runs_the_cli_in_cluster_mode():
+    body = steps.spark_submission(step_id="gold", args=["gold", "--run-date", "2026-09-01"],
+                                  run_date="2026-09-01", master_url="spark://m:7077",
+                                  env={"ONERING_LAKE": "s3a://"})
+    assert body["action"] == "CreateSubmissionRequest"
+    assert body["mainClass"] == "dev.onering.cli.OneRing"
+    assert body["appArgs"] == ["gold", "--run-date", "2026-09-01"]
+    assert body["sparkProperties"]["spark.submit.deployMode"] == "cluster"
+    assert body["sparkProperties"]["spark.master"] == "spark://m:7077"
+    assert body["environmentVariables"]["ONERING_LAKE"] == "s3a://"
+    assert body["clientSparkVersion"].startswith("4.1.")
+
+
+@pytest.mark.parametrize("response, state, done", [
+    ({"driverState": "RUNNING", "success": True}, "RUNNING", False),
+    ({"driverState": "FINISHED", "success": True}, "FINISHED", True),
+    ({"driverState": "FAILED", "success": True}, "FAILED", True),
+    ({"success": False, "message": "no such driver"}, "ERROR", True),
+])
+def test_spark_driver_states(response, state, done):
+    assert steps.spark_driver_state(response) == state
+    assert (state in steps.SPARK_DRIVER_DONE) is done
+
+
+def test_result_files_are_per_attempt_and_filesystem_safe():
+    p = steps.result_path("/var/lib/onering/results", "onering_medallion",
+                          "manual__2026-09-01T00:00:00+00:00", "load-silver", 2)
+    assert p == "/var/lib/onering/results/onering_medallion/manual__2026-09-01T00_00_00_00_00/load-silver.try2.json"
+
+
+def test_the_newest_flink_job_of_a_name_is_the_one_checked():
+    overview = {"jobs": [
+        {"jid": "old", "name": "onering-stream", "state": "CANCELED", "start-time": 1},
+        {"jid": "new", "name": "onering-stream", "state": "RUNNING", "start-time": 2},
+        {"jid": "other", "name": "something", "state": "RUNNING", "start-time": 3}]}
+    assert steps.flink_job_state(overview, "onering-stream") == ("new", "RUNNING")
+    assert steps.flink_job_state(overview, "absent") == (None, None)
+    assert steps.flink_run_request("a.B", ["stream"])["programArgsList"] == ["stream"]
+
+
+def test_failure_messages_name_the_step_and_the_reason():
+    failed = dict(RESULT, status="failed", error="quality gate failed: 3 expectations")
+    assert steps.failure_message("silver", failed, 1) == "step 'silver' exited 1: quality gate failed: 3 expectations"
+    assert steps.failure_message("gold", None) == "step 'gold': no result"
