@@ -1,0 +1,53 @@
+package dev.onering.serving.clickhouse;
+
+import dev.onering.lake.Lake;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the pipeline asks of the Silver serving store: own its schema, take a date of the lake's
+ * Silver Parquet, and answer queries (the quality gate compiles expectations to SQL and runs them
+ * here). Embedded it is chDB ({@link ChDbSilverStore}); in the stack a ClickHouse server.
+ */
+public interface SilverStore extends AutoCloseable {
+
+  /**
+   * Applies the changesets of a Liquibase formatted-SQL changelog not yet applied.
+   *
+   * @return the number of changesets executed; 0 when the schema is up to date
+   */
+  int migrate(Path changelog);
+
+  /**
+   * Replaces the {@code trade_date} partition of {@code table} with the lake's Parquet for that
+   * date ({@code <table folder>/trade_date=YYYY-MM-DD/*.parquet}). A date with no folder or no
+   * files ends with an empty partition and returns 0. Re-running replaces, never duplicates.
+   *
+   * @return the rows the partition holds after the load
+   */
+  long replacePartition(SilverTable table, Lake lake, LocalDate date);
+
+  /** {@link #replacePartition} for {@code silver.trades}. */
+  default long replaceTradesPartition(Lake lake, LocalDate date) {
+    return replacePartition(SilverTable.TRADES, lake, date);
+  }
+
+  /** {@link #replacePartition} for {@code silver.bars_1m}. */
+  default long replaceBarsPartition(Lake lake, LocalDate date) {
+    return replacePartition(SilverTable.BARS_1M, lake, date);
+  }
+
+  /**
+   * Rows stored for one date, counted as stored (no FINAL): a second copy of a row shows up here,
+   * which is the point when checking that a re-load did not duplicate.
+   */
+  long count(SilverTable table, LocalDate date);
+
+  /** Runs a read query and returns its rows; see {@link ChDb#rows(String)} for value types. */
+  List<Map<String, Object>> rows(String sql);
+
+  @Override
+  void close();
+}
