@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the stack scripts. Source it; do not run it.
 #   source "$(dirname "${BASH_SOURCE[0]}")/functions.sh"
 
