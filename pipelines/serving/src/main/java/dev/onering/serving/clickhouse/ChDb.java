@@ -100,11 +100,13 @@ public final class ChDb implements AutoCloseable {
    *     process, or the engine refuses the directory (e.g. another process holds it)
    */
   public static ChDb open(Path dataDir) {
-    Path dir = dataDir.toAbsolutePath().normalize();
+    Path dir;
     try {
-      Files.createDirectories(dir);
+      // The real path, so two spellings of one directory (a symlink, "..") share the engine.
+      dir = Files.createDirectories(dataDir.toAbsolutePath().normalize()).toRealPath();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the chDB data directory " + dir, e);
+      throw new UncheckedIOException("cannot create the chDB data directory "
+          + dataDir.toAbsolutePath(), e);
     }
     synchronized (ENGINE_LOCK) {
       LibChDb native_ = library();

@@ -61,6 +61,7 @@ public final class ChDbSilverStore implements SilverStore {
           + "server's s3() table function in the stack");
     }
     Path folder = lake.path(table.lakePartition(date));
+    String insert = insertFromParquet(table, folder, date); // fails first if the table is missing
     // The partition value as a string literal: the parser takes no function call in this place.
     String dropPartition = "ALTER TABLE " + table.qualifiedName() + " DROP PARTITION "
         + ChDb.quote(date.toString());
@@ -68,7 +69,6 @@ public final class ChDbSilverStore implements SilverStore {
     if (!hasParquet(folder)) {
       return 0;
     }
-    String insert = insertFromParquet(table, folder, date);
     try {
       db.execute(insert);
     } catch (ChDbException e) {

@@ -172,6 +172,17 @@ class ChDbSilverStoreTest {
     assertThat(((Number) r.get("last")).longValue()).isEqualTo(1788269400000000L + (n - 1) * 1001L);
   }
 
+  @Test
+  void loadingBeforeMigrateSaysToMigrate(@TempDir Path unmigrated) {
+    store.close(); // one data directory per process: release this test's before opening another
+    try (ChDbSilverStore fresh = ChDbSilverStore.open(unmigrated)) {
+      assertThatThrownBy(() -> fresh.replaceTradesPartition(lake, DAY1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("silver.trades does not exist")
+          .hasMessageContaining("migrate");
+    }
+  }
+
   private Path partition(SilverTable table, LocalDate date) {
     return lake.path(table.lakePartition(date));
   }
