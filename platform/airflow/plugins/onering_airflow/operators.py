@@ -76,7 +76,7 @@ class OneRingStepOperator(BaseOperator):
 
     # -- light: a java process here ------------------------------------------------------------
     def _run_light(self, args: list[str]) -> dict:
-        cmd = steps.java_command(args, steps.env_or("ONERING_HOME", steps.ONERING_HOME),
+        cmd = steps.java_command(args, steps.env_or("ONERING_DIST", steps.ONERING_HOME),
                                  os.environ.get("ONERING_JAVA_OPTS", ""))
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **steps.step_env(dict(os.environ))}
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -23,7 +23,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PASS_ENV_PREFIXES = ("ONERING_", "AWS_")
 # ...except the Airflow-side settings, which mean nothing to the step.
 NOT_PASSED = {"ONERING_SPARK_REST_URL", "ONERING_SPARK_MASTER_URL", "ONERING_FLINK_REST_URL",
-              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS"}
+              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS", "ONERING_DIST"}
 
 
 class StepResultError(ValueError):
