@@ -29,10 +29,16 @@ public final class BatchCleaner {
   /** A line that went to quarantine, with the line as received. */
   public record Quarantined(Source source, RejectReason reason, String field, String detail, String raw) {}
 
+  /**
+   * Receives a batch's results: quarantined lines as they are found, then, at {@link #finish()},
+   * the kept trades in (symbol, seq) order and the day's one-minute bars.
+   */
   public interface Output {
     void kept(Kept kept);
 
     void quarantined(Quarantined quarantined);
+
+    default void bar(dev.onering.bars.MinuteBar bar) {}
   }
 
   private final TickParser parser;
@@ -67,6 +73,7 @@ public final class BatchCleaner {
   public void finish() {
     Map<String, Double> reference = lowerMedians();
     Map<String, Set<Long>> seen = new HashMap<>();
+    List<Kept> kept = new ArrayList<>(pending.size());
     for (Pending p : pending) {
       Tick t = p.tick();
       double median = reference.get(t.symbol());
@@ -81,10 +88,19 @@ public final class BatchCleaner {
             new Quarantined(p.source(), RejectReason.DUPLICATE, "seq",
                 "(" + t.symbol() + ", " + t.seq() + ") arrived earlier in this batch", p.raw()));
       } else {
-        out.kept(new Kept(t, p.source()));
+        kept.add(new Kept(t, p.source()));
       }
     }
     pending.clear();
+    kept.sort(java.util.Comparator.comparing((Kept k) -> k.tick().symbol()).thenComparingLong(k -> k.tick().seq()));
+    List<Tick> trades = new ArrayList<>(kept.size());
+    for (Kept k : kept) {
+      out.kept(k);
+      trades.add(k.tick());
+    }
+    for (dev.onering.bars.MinuteBar bar : dev.onering.bars.MinuteBars.of(trades)) {
+      out.bar(bar);
+    }
   }
 
   private Map<String, Double> lowerMedians() {

@@ -1,19 +1,11 @@
 package dev.onering.spark.silver;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_trunc;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 
 import dev.onering.instruments.ReferenceData;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
+import dev.onering.bars.MinuteBar;
 import dev.onering.ticks.BatchCleaner;
 import dev.onering.ticks.Tick;
 import java.io.BufferedReader;
@@ -37,7 +29,6 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Bronze ticks to Silver trades, 1-minute bars and quarantine.
@@ -60,27 +51,48 @@ public final class BronzeToSilver {
           .add("line", DataTypes.LongType, false)
           .add("raw", DataTypes.StringType, true);
 
-  public static final String KIND_TRADE = "trade";
-  public static final String KIND_QUARANTINE = "quarantine";
+  /** What a cleaning pass emits; each has its own schema, the Silver and quarantine tables'. */
+  public enum Output {
+    TRADES(new StructType()
+        .add("symbol", DataTypes.StringType, false)
+        .add("seq", DataTypes.LongType, false)
+        .add("event_time", DataTypes.TimestampType, false)
+        .add("trade_date", DataTypes.DateType, false)
+        .add("price", DataTypes.DoubleType, false)
+        .add("size", DataTypes.DoubleType, false)
+        .add("side", DataTypes.StringType, false)
+        .add("exchange", DataTypes.StringType, false)),
+    BARS(new StructType()
+        .add("symbol", DataTypes.StringType, false)
+        .add("bar_start", DataTypes.TimestampType, false)
+        .add("trade_date", DataTypes.DateType, false)
+        .add("open", DataTypes.DoubleType, false)
+        .add("high", DataTypes.DoubleType, false)
+        .add("low", DataTypes.DoubleType, false)
+        .add("close", DataTypes.DoubleType, false)
+        .add("volume", DataTypes.DoubleType, false)
+        .add("notional", DataTypes.DoubleType, false)
+        .add("vwap", DataTypes.DoubleType, false)
+        .add("trade_count", DataTypes.LongType, false)),
+    QUARANTINE(new StructType()
+        .add("batch_date", DataTypes.DateType, false)
+        .add("source_file", DataTypes.StringType, false)
+        .add("line", DataTypes.LongType, false)
+        .add("reason", DataTypes.StringType, false)
+        .add("field", DataTypes.StringType, true)
+        .add("detail", DataTypes.StringType, false)
+        .add("raw", DataTypes.StringType, true));
 
-  /** The cleaner's output: trades and quarantined lines in one relation, told apart by kind. */
-  public static final StructType CLEANED =
-      new StructType()
-          .add("kind", DataTypes.StringType, false)
-          .add("batch_date", DataTypes.DateType, false)
-          .add("symbol", DataTypes.StringType, true)
-          .add("seq", DataTypes.LongType, true)
-          .add("event_time", DataTypes.TimestampType, true)
-          .add("price", DataTypes.DoubleType, true)
-          .add("size", DataTypes.DoubleType, true)
-          .add("side", DataTypes.StringType, true)
-          .add("exchange", DataTypes.StringType, true)
-          .add("source_file", DataTypes.StringType, false)
-          .add("line", DataTypes.LongType, false)
-          .add("reason", DataTypes.StringType, true)
-          .add("field", DataTypes.StringType, true)
-          .add("detail", DataTypes.StringType, true)
-          .add("raw", DataTypes.StringType, true);
+    private final StructType schema;
+
+    Output(StructType schema) {
+      this.schema = schema;
+    }
+
+    public StructType schema() {
+      return schema;
+    }
+  }
 
   /** Counts of one run, for the step result. */
   public record Result(
@@ -102,98 +114,48 @@ public final class BronzeToSilver {
   }
 
   /**
-   * The cleaning rules. Each partition must hold whole batch dates, each date's lines contiguous
-   * and in arrival order (as {@link #readLines} and {@link #inArrivalOrder} produce).
+   * The cleaning rules, emitting one of the outputs. Each partition must hold whole batch dates,
+   * each date's lines contiguous and in arrival order (as {@link #readLines} and
+   * {@link #inArrivalOrder} produce). Trades come out in (symbol, seq) order per date, bars in
+   * (symbol, minute) order.
+   *
+   * <p>The step runs one pass per output rather than caching one wide relation: cleaning costs
+   * about a microsecond a line, less than Spark spends encoding rows it would then filter away.
    */
-  public static Dataset<Row> clean(Dataset<Row> lines) {
-    return lines.mapPartitions(new CleanBatches(), Encoders.row(CLEANED));
-  }
-
-  public static Dataset<Row> trades(Dataset<Row> cleaned) {
-    return cleaned
-        .filter(col("kind").equalTo(KIND_TRADE))
-        .select(
-            col("symbol"), col("seq"), col("event_time"), col("batch_date").as("trade_date"),
-            col("price"), col("size"), col("side"), col("exchange"));
-  }
-
-  public static Dataset<Row> quarantine(Dataset<Row> cleaned) {
-    return cleaned
-        .filter(col("kind").equalTo(KIND_QUARANTINE))
-        .select(
-            col("batch_date"), col("source_file"), col("line"), col("reason"), col("field"),
-            col("detail"), col("raw"));
-  }
-
-  /**
-   * One-minute OHLCV bars. Open and close are the first and last trades by (event time, seq), so
-   * two trades in the same microsecond still have a definite order.
-   */
-  public static Dataset<Row> bars1m(Dataset<Row> trades) {
-    var order = struct(col("event_time"), col("seq"));
-    return trades
-        .withColumn("bar_start", date_trunc("minute", col("event_time")))
-        .groupBy(col("symbol"), col("trade_date"), col("bar_start"))
-        .agg(
-            min_by(col("price"), order).as("open"),
-            max(col("price")).as("high"),
-            min(col("price")).as("low"),
-            max_by(col("price"), order).as("close"),
-            sum(col("size")).as("volume"),
-            sum(col("price").multiply(col("size"))).as("notional"),
-            count(lit(1)).as("trade_count"))
-        .withColumn("vwap", col("notional").divide(col("volume")))
-        .select(
-            "symbol", "bar_start", "trade_date", "open", "high", "low", "close", "volume", "notional", "vwap",
-            "trade_count");
+  public static Dataset<Row> clean(Dataset<Row> lines, Output output) {
+    return lines.mapPartitions(new CleanBatches(output), Encoders.row(output.schema()));
   }
 
   /** The step: reads the dates' Bronze, replaces their Silver and quarantine partitions. */
   public static Result run(SparkSession spark, Lake lake, List<LocalDate> dates) {
     LakeFs fs = LakeFs.of(spark, lake);
-    Dataset<Row> cleaned = clean(readLines(spark, fs, dates)).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Map<String, Long> byReason = new LinkedHashMap<>();
-      long trades = 0;
-      for (Row r : cleaned.groupBy("kind", "reason").count().orderBy(col("count").desc()).collectAsList()) {
-        if (KIND_TRADE.equals(r.getString(0))) {
-          trades += r.getLong(2);
-        } else {
-          byReason.merge(r.getString(1), r.getLong(2), Long::sum);
-        }
-      }
-      long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
-
-      for (LocalDate d : dates) {
-        fs.delete(Lake.datePartition(Lake.SILVER_TRADES, "trade_date", d));
-        fs.delete(Lake.datePartition(Lake.SILVER_BARS_1M, "trade_date", d));
-        fs.delete(Lake.datePartition(Lake.QUARANTINE_TICKS, "date", d));
-      }
-      Dataset<Row> silverTrades = trades(cleaned);
-      silverTrades
-          .sortWithinPartitions("symbol", "seq")
-          .write()
-          .mode(SaveMode.Append)
-          .partitionBy("trade_date")
-          .parquet(lake.uri(Lake.SILVER_TRADES));
-
-      Dataset<Row> bars = bars1m(silverTrades).repartition(col("trade_date")).sortWithinPartitions("symbol", "bar_start");
-      bars.write().mode(SaveMode.Append).partitionBy("trade_date").parquet(lake.uri(Lake.SILVER_BARS_1M));
-      long barCount = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M))
-          .filter(col("trade_date").isin(dates.stream().map(java.sql.Date::valueOf).toArray()))
-          .count();
-
-      quarantine(cleaned)
-          .withColumn("date", col("batch_date"))
-          .coalesce(1)
-          .write()
-          .mode(SaveMode.Append)
-          .partitionBy("date")
-          .json(lake.uri(Lake.QUARANTINE_TICKS));
-      return new Result(dates, trades + quarantined, trades, barCount, quarantined, byReason);
-    } finally {
-      cleaned.unpersist();
+    for (LocalDate d : dates) {
+      fs.delete(Lake.datePartition(Lake.SILVER_TRADES, "trade_date", d));
+      fs.delete(Lake.datePartition(Lake.SILVER_BARS_1M, "trade_date", d));
+      fs.delete(Lake.datePartition(Lake.QUARANTINE_TICKS, "date", d));
     }
+    // One task per date, so each date's partition folder gets one file per table.
+    clean(readLines(spark, fs, dates), Output.TRADES)
+        .write().mode(SaveMode.Append).partitionBy("trade_date").parquet(lake.uri(Lake.SILVER_TRADES));
+    clean(readLines(spark, fs, dates), Output.BARS)
+        .write().mode(SaveMode.Append).partitionBy("trade_date").parquet(lake.uri(Lake.SILVER_BARS_1M));
+    clean(readLines(spark, fs, dates), Output.QUARANTINE)
+        .withColumn("date", col("batch_date"))
+        .write().mode(SaveMode.Append).partitionBy("date").json(lake.uri(Lake.QUARANTINE_TICKS));
+
+    Object[] days = dates.stream().map(java.sql.Date::valueOf).toArray();
+    long trades = spark.read().parquet(lake.uri(Lake.SILVER_TRADES)).filter(col("trade_date").isin(days)).count();
+    long bars = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).filter(col("trade_date").isin(days)).count();
+    Map<String, Long> byReason = new LinkedHashMap<>();
+    if (fs.exists(Lake.QUARANTINE_TICKS)) {
+      for (Row r : spark.read().schema(Output.QUARANTINE.schema().add("date", DataTypes.DateType))
+          .json(lake.uri(Lake.QUARANTINE_TICKS)).filter(col("date").isin(days))
+          .groupBy("reason").count().orderBy(col("count").desc(), col("reason")).collectAsList()) {
+        byReason.put(r.getString(0), r.getLong(1));
+      }
+    }
+    long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+    return new Result(dates, trades + quarantined, trades, bars, quarantined, byReason);
   }
 
   /** Reads each date's files in name order, numbering lines from 1. */
@@ -259,9 +221,14 @@ public final class BronzeToSilver {
     }
   }
 
-  /** Runs a {@link BatchCleaner} per date over a partition's lines. */
+  /** Runs a {@link BatchCleaner} per date over a partition's lines, emitting one output. */
   static final class CleanBatches implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
+    private final Output output;
+
+    CleanBatches(Output output) {
+      this.output = output;
+    }
 
     @Override
     public Iterator<Row> call(Iterator<Row> lines) {
@@ -278,17 +245,27 @@ public final class BronzeToSilver {
             new BatchCleaner.Output() {
               @Override
               public void kept(BatchCleaner.Kept k) {
-                Tick t = k.tick();
-                ready.add(RowFactory.create(
-                    KIND_TRADE, cleaner.batchDate(), t.symbol(), t.seq(), t.eventTime(), t.price(), t.size(),
-                    t.side(), t.exchange(), k.source().file(), k.source().line(), null, null, null, null));
+                if (output == Output.TRADES) {
+                  Tick t = k.tick();
+                  ready.add(RowFactory.create(t.symbol(), t.seq(), t.eventTime(), cleaner.batchDate(), t.price(),
+                      t.size(), t.side(), t.exchange()));
+                }
+              }
+
+              @Override
+              public void bar(MinuteBar b) {
+                if (output == Output.BARS) {
+                  ready.add(RowFactory.create(b.symbol(), micros(b.barStartMicros()), cleaner.batchDate(), b.open(),
+                      b.high(), b.low(), b.close(), b.volume(), b.notional(), b.vwap(), b.tradeCount()));
+                }
               }
 
               @Override
               public void quarantined(BatchCleaner.Quarantined q) {
-                ready.add(RowFactory.create(
-                    KIND_QUARANTINE, cleaner.batchDate(), null, null, null, null, null, null, null,
-                    q.source().file(), q.source().line(), q.reason().code(), q.field(), q.detail(), q.raw()));
+                if (output == Output.QUARANTINE) {
+                  ready.add(RowFactory.create(cleaner.batchDate(), q.source().file(), q.source().line(),
+                      q.reason().code(), q.field(), q.detail(), q.raw()));
+                }
               }
             };
 
@@ -336,6 +313,10 @@ public final class BronzeToSilver {
           return ready.get(readyAt++);
         }
       };
+    }
+
+    private static java.time.Instant micros(long m) {
+      return java.time.Instant.ofEpochSecond(Math.floorDiv(m, 1_000_000L), Math.floorMod(m, 1_000_000L) * 1000);
     }
   }
 }

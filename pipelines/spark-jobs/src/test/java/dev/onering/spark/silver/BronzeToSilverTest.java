@@ -57,51 +57,45 @@ class BronzeToSilverTest extends SparkTestBase {
         line("bronze/ticks/date=2026-09-01/part-00000.jsonl", 2, b),
         line("bronze/ticks/date=2026-09-01/part-00000.jsonl", 3, "{\"symbol\":"),
         line("bronze/ticks/date=2026-09-01/part-00000.jsonl", 4, tick("AAPL", 3, T0 + 2, 1005.0)));
-    List<Row> out = BronzeToSilver.clean(BronzeToSilver.inArrivalOrder(in)).collectAsList();
-
-    List<Row> trades = BronzeToSilver.trades(spark.createDataFrame(out, BronzeToSilver.CLEANED)).collectAsList();
-    assertThat(trades).extracting(r -> r.getLong(1)).containsExactlyInAnyOrder(1L, 2L);
-    Row first = trades.stream().filter(r -> r.getLong(1) == 1).findFirst().orElseThrow();
-    assertThat(first.getDouble(5)).as("the size of the first arrival").isEqualTo(10.0);
+    Dataset<Row> ordered = BronzeToSilver.inArrivalOrder(in);
+    List<Row> trades = BronzeToSilver.clean(ordered, BronzeToSilver.Output.TRADES).collectAsList();
+    assertThat(trades).extracting(r -> r.<Long>getAs("seq")).containsExactly(1L, 2L);
+    assertThat(trades.get(0).<Double>getAs("size")).as("the size of the first arrival").isEqualTo(10.0);
 
     Map<String, Row> quarantined = new HashMap<>();
-    for (Row r : BronzeToSilver.quarantine(spark.createDataFrame(out, BronzeToSilver.CLEANED)).collectAsList()) {
-      quarantined.put(r.getString(3), r);
+    for (Row r : BronzeToSilver.clean(ordered, BronzeToSilver.Output.QUARANTINE).collectAsList()) {
+      quarantined.put(r.getAs("reason"), r);
     }
     assertThat(quarantined.keySet()).containsExactlyInAnyOrder("duplicate", "malformed_json", "price_spike");
     Row dup = quarantined.get("duplicate");
-    assertThat(dup.getString(1)).endsWith("part-00001.jsonl");
-    assertThat(dup.getLong(2)).isEqualTo(1);
-    assertThat(dup.getString(6)).as("raw line as received").contains("\"size\":11.0");
-    assertThat(quarantined.get("malformed_json").getLong(2)).isEqualTo(3);
-    assertThat(quarantined.get("price_spike").getString(4)).isEqualTo("price");
+    assertThat(dup.<String>getAs("source_file")).endsWith("part-00001.jsonl");
+    assertThat(dup.<Long>getAs("line")).isEqualTo(1);
+    assertThat(dup.<String>getAs("raw")).as("raw line as received").contains("\"size\":11.0");
+    assertThat(quarantined.get("malformed_json").<Long>getAs("line")).isEqualTo(3);
+    assertThat(quarantined.get("price_spike").<String>getAs("field")).isEqualTo("price");
   }
 
   @Test
-  void barsTakeOpenAndCloseByTimeThenSeq() {
-    var schema = BronzeToSilver.trades(spark.createDataFrame(List.of(), BronzeToSilver.CLEANED)).schema();
+  void barsTakeOpenAndCloseByTimeThenSeqWhateverTheArrivalOrder() {
     long minute = T0 - T0 % 60_000_000L;
-    List<Row> trades = List.of(
-        trade("AAPL", 2, minute + 5, 101.0, 2),
-        trade("AAPL", 1, minute + 5, 100.0, 1), // same microsecond, lower seq: the open
-        trade("AAPL", 3, minute + 59_000_000L, 99.0, 3),
-        trade("AAPL", 4, minute + 60_000_000L, 98.0, 4)); // next minute
-    List<Row> bars = BronzeToSilver.bars1m(spark.createDataFrame(trades, schema)).orderBy("bar_start").collectAsList();
+    String f = "bronze/ticks/date=2026-09-01/part-00000.jsonl";
+    Dataset<Row> in = lines(
+        line(f, 1, tick("AAPL", 4, minute + 60_000_000L, 98.0)), // next minute, arrives first
+        line(f, 2, tick("AAPL", 2, minute + 5, 101.0)),
+        line(f, 3, tick("AAPL", 1, minute + 5, 100.0)), // same microsecond, lower seq: the open
+        line(f, 4, tick("AAPL", 3, minute + 59_000_000L, 99.0)));
+    List<Row> bars = BronzeToSilver.clean(BronzeToSilver.inArrivalOrder(in), BronzeToSilver.Output.BARS).collectAsList();
     assertThat(bars).hasSize(2);
     Row bar = bars.get(0);
+    assertThat(bar.<Instant>getAs("bar_start")).isEqualTo(Instant.ofEpochSecond(minute / 1_000_000));
     assertThat(bar.<Double>getAs("open")).isEqualTo(100.0);
     assertThat(bar.<Double>getAs("close")).isEqualTo(99.0);
     assertThat(bar.<Double>getAs("high")).isEqualTo(101.0);
     assertThat(bar.<Double>getAs("low")).isEqualTo(99.0);
-    assertThat(bar.<Double>getAs("volume")).isEqualTo(6.0);
-    assertThat(bar.<Double>getAs("vwap")).isEqualTo((100.0 * 1 + 101.0 * 2 + 99.0 * 3) / 6);
+    assertThat(bar.<Double>getAs("volume")).isEqualTo(30.0);
+    assertThat(bar.<Double>getAs("vwap")).isEqualTo((100.0 * 10 + 101.0 * 10 + 99.0 * 10) / 30);
     assertThat(bar.<Long>getAs("trade_count")).isEqualTo(3L);
     assertThat(bars.get(1).<Long>getAs("trade_count")).isEqualTo(1L);
-  }
-
-  private static Row trade(String symbol, long seq, long micros, double price, double size) {
-    Instant t = Instant.ofEpochSecond(micros / 1_000_000, micros % 1_000_000 * 1000);
-    return RowFactory.create(symbol, seq, t, DAY, price, size, "buy", "XNAS");
   }
 
   @Test

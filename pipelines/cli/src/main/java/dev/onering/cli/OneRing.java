@@ -1,0 +1,75 @@
+package dev.onering.cli;
+
+import dev.onering.cli.run.RunCommand;
+import dev.onering.pipeline.PipelineSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "onering",
+    mixinStandardHelpOptions = true,
+    versionProvider = OneRing.Version.class,
+    description = {
+      "OneRing: market data from Bronze through Silver to Gold.",
+      "",
+      "Each pipeline step is a subcommand; `onering run` runs them all, as pipelines/spec/medallion.yaml orders them,",
+      "and writes a report to out/runs/<run-id>/report.html. Steps print their JSON result as the last line of output."
+    },
+    subcommands = {
+      RunCommand.class,
+      StepCommand.Migrate.class,
+      StepCommand.Generate.class,
+      StepCommand.Ingest.class,
+      StepCommand.Silver.class,
+      StepCommand.SilverCsv.class,
+      StepCommand.LoadSilver.class,
+      StepCommand.Gold.class,
+      StepCommand.PublishGold.class,
+      OneRing.StepsCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class OneRing implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new OneRing());
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("onering " + commandLine.getCommandName() + ": " + e.getMessage());
+      return e instanceof IllegalArgumentException ? 2 : 1;
+    });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = OneRing.class.getPackage().getImplementationVersion();
+      return new String[] {"onering " + (v == null ? "development build" : v)};
+    }
+  }
+
+  @Command(name = "steps", mixinStandardHelpOptions = true,
+      description = "List the pipeline's steps in run order, from pipelines/spec/medallion.yaml.")
+  static final class StepsCommand implements Runnable {
+    @CommandLine.Option(names = "--runtime", defaultValue = "embedded", description = "embedded or stack (default: ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Override
+    public void run() {
+      for (PipelineSpec.Step s : PipelineSpec.medallion().plan(runtime)) {
+        System.out.printf("%-13s onering %-13s %-6s after %-22s %s%n", s.id(), String.join(" ", s.command()), s.engine(),
+            s.dependsOn().isEmpty() ? "-" : String.join(",", s.dependsOn()), s.description());
+      }
+    }
+  }
+}

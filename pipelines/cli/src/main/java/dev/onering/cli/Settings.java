@@ -1,0 +1,85 @@
+package dev.onering.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Configuration, parsed once. Each key has a default beside it. Precedence, highest first: the
+ * command-line flag, the environment variable ({@code ONERING_*}), the {@code --config} properties
+ * file, the default. Secrets (database passwords) come only from the environment.
+ */
+public final class Settings {
+
+  public static final String LAKE = "lake";
+  public static final String LAKE_DEFAULT = "data/lake";
+  public static final String DATA_DIR = "data.dir";
+  public static final String DATA_DIR_DEFAULT = "data";
+  public static final String OUT_DIR = "out.dir";
+  public static final String OUT_DIR_DEFAULT = "out";
+  public static final String HOME = "home";
+
+  private final Properties file;
+  private final Map<String, String> env;
+
+  private Settings(Properties file, Map<String, String> env) {
+    this.file = file;
+    this.env = env;
+  }
+
+  public static Settings load(Path configFile) {
+    Properties p = new Properties();
+    if (configFile != null) {
+      try (InputStream in = Files.newInputStream(configFile)) {
+        p.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the config file " + configFile + ": " + e.getMessage(), e);
+      }
+    }
+    return new Settings(p, System.getenv());
+  }
+
+  static Settings of(Properties file, Map<String, String> env) {
+    return new Settings(file, env);
+  }
+
+  /** {@code lake} is read from {@code ONERING_LAKE}; dots become underscores. */
+  public static String envName(String key) {
+    return "ONERING_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+  }
+
+  public String get(String key, String flag, String defaultValue) {
+    if (flag != null) {
+      return flag;
+    }
+    String e = env.get(envName(key));
+    if (e != null && !e.isBlank()) {
+      return e;
+    }
+    return file.getProperty(key, defaultValue);
+  }
+
+  /**
+   * The project folder, where platform/ lives: {@code ONERING_HOME}, else the nearest folder
+   * upwards from the working directory that has {@code platform/liquibase}.
+   */
+  public Path home() {
+    String configured = get(HOME, null, null);
+    if (configured != null) {
+      return Path.of(configured).toAbsolutePath();
+    }
+    Path dir = Path.of("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("platform/liquibase"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the OneRing folder (one with platform/liquibase) from " + dir
+            + "; run from the repository or set ONERING_HOME");
+  }
+}

@@ -1,0 +1,151 @@
+package dev.onering.cli;
+
+import dev.onering.cli.steps.PipelineStep;
+import dev.onering.cli.steps.StepRequest;
+import dev.onering.cli.steps.Steps;
+import dev.onering.pipeline.Json;
+import dev.onering.pipeline.StepResult;
+import dev.onering.simulator.SimulationConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * One pipeline step as a command: runs it, prints its JSON result as the last line of standard
+ * output (docs/step-contract.md), and exits 0 unless it failed.
+ */
+abstract class StepCommand implements Callable<Integer> {
+
+  @Mixin Options.Common common;
+
+  abstract String stepId();
+
+  StepRequest request() {
+    return new StepRequest(common.dates(), common.runId(), SimulationConfig.defaults(), null, null);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineStep step = Steps.get(stepId());
+    StepRequest request = request();
+    StepResult result;
+    try (StepContext ctx = common.context()) {
+      result = PipelineStep.run(step, ctx, request);
+    }
+    String json = Json.MAPPER.writeValueAsString(result);
+    if (common.result != null) {
+      Path parent = common.result.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Files.writeString(common.result, json + "\n");
+    }
+    if (!result.succeeded() && result.error() != null) {
+      System.err.println("onering " + stepId() + ": " + result.error());
+    }
+    System.out.println(json);
+    return result.status() == StepResult.Status.failed ? 1 : 0;
+  }
+
+  @Command(name = "migrate", mixinStandardHelpOptions = true,
+      description = "Apply the Liquibase changelogs (platform/liquibase) to ClickHouse and Postgres. Applying again changes nothing.")
+  static final class Migrate extends StepCommand {
+    @Override
+    String stepId() {
+      return "migrate";
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = {"Simulate trade ticks with injected defects into Bronze (bronze/ticks/date=D/).",
+          "Deterministic: the same options give the same bytes. With --run-date or --from/--to only those days are written."})
+  static final class Generate extends StepCommand {
+    @Mixin Options.Dataset dataset;
+
+    @Override
+    String stepId() {
+      return "generate";
+    }
+
+    @Override
+    StepRequest request() {
+      return new StepRequest(common.dates(), common.runId(), dataset.config(), null, dataset.truthDir);
+    }
+  }
+
+  @Command(name = "silver", mixinStandardHelpOptions = true,
+      description = {"Clean Bronze ticks into Silver trades and 1-minute bars (Spark); quarantine the rest with a reason.",
+          "Replaces the dates' partitions: running a date again never duplicates it. Rules: docs/cleaning-rules.md."})
+  static final class Silver extends StepCommand {
+    @Override
+    String stepId() {
+      return "silver";
+    }
+  }
+
+  @Command(name = "silver-csv", mixinStandardHelpOptions = true,
+      description = "Validate imported daily OHLCV rows into Silver (Spark); quarantine bad rows naming file, line and field.")
+  static final class SilverCsv extends StepCommand {
+    @Override
+    String stepId() {
+      return "silver-csv";
+    }
+  }
+
+  @Command(name = "load-silver", mixinStandardHelpOptions = true,
+      description = "Replace the dates' partitions of the ClickHouse tables silver.trades and silver.bars_1m from the lake.")
+  static final class LoadSilver extends StepCommand {
+    @Override
+    String stepId() {
+      return "load-silver";
+    }
+  }
+
+  @Command(name = "gold", mixinStandardHelpOptions = true,
+      description = "Build Gold from all of Silver: daily bars, returns, SMA-20, z-score, volatility, RSI-14, instrument summary (docs/metrics.md).")
+  static final class Gold extends StepCommand {
+    @Override
+    String stepId() {
+      return "gold";
+    }
+  }
+
+  @Command(name = "publish-gold", mixinStandardHelpOptions = true,
+      description = "Replace the Postgres gold tables with the gold zone in one transaction; readers never see half a publish.")
+  static final class PublishGold extends StepCommand {
+    @Override
+    String stepId() {
+      return "publish-gold";
+    }
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Bring outside data into Bronze.",
+      subcommands = {IngestCsv.class})
+  static final class Ingest implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say what to ingest, e.g. `onering ingest csv --csv-dir DIR`");
+    }
+  }
+
+  @Command(name = "csv", mixinStandardHelpOptions = true,
+      description = {"Copy daily OHLCV CSV files (date,open,high,low,close,volume[,symbol]) as received into",
+          "bronze/ohlcv_csv/ingest_date=D/. The symbol is the file name up to its first dot or underscore unless a symbol column says otherwise."})
+  static final class IngestCsv extends StepCommand {
+    @Option(names = "--csv-dir", required = true, paramLabel = "DIR", description = "The folder of .csv files to import.")
+    Path csvDir;
+
+    @Override
+    String stepId() {
+      return "ingest-csv";
+    }
+
+    @Override
+    StepRequest request() {
+      return new StepRequest(common.dates(), common.runId(), SimulationConfig.defaults(), csvDir, null);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.onering.cli.run;
+
+import dev.onering.cli.Options;
+import dev.onering.cli.Progress;
+import dev.onering.cli.Settings;
+import dev.onering.cli.StepContext;
+import dev.onering.cli.report.ReportWriter;
+import dev.onering.cli.steps.GenerateStep;
+import dev.onering.cli.steps.PipelineStep;
+import dev.onering.cli.steps.StepRequest;
+import dev.onering.cli.steps.Steps;
+import dev.onering.pipeline.PipelineSpec;
+import dev.onering.pipeline.RunReport;
+import dev.onering.pipeline.StepResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the whole pipeline in one process, in the order the spec gives, and writes the report. A
+ * step whose dependency failed is skipped, not run on stale input.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run every step of the pipeline locally (the embedded runtime) and write",
+        "out/runs/<run-id>/report.json and report.html. The dataset options shape the simulated data."})
+public final class RunCommand implements Callable<Integer> {
+
+  @Mixin Options.Common common;
+  @Mixin Options.Dataset dataset;
+
+  @Option(names = "--csv-dir", paramLabel = "DIR",
+      description = "Daily OHLCV CSV files to import too (default: platform/samples/ohlcv, if present; 'none' to skip).")
+  String csvDir;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where run reports go (env ONERING_OUT_DIR, default: out).")
+  String out;
+
+  @Override
+  public Integer call() throws Exception {
+    String runId = common.runId();
+    Instant started = Instant.now();
+    List<StepResult> results = new ArrayList<>();
+    RunReport report;
+    Path runDir;
+    try (StepContext ctx = common.context()) {
+      Settings settings = ctx.settings();
+      runDir = Path.of(settings.get(Settings.OUT_DIR, out, Settings.OUT_DIR_DEFAULT), "runs", runId);
+      Path csv = csvSource(settings);
+      StepRequest request = new StepRequest(common.dates(), runId, dataset.config(), csv, dataset.truthDir());
+      Set<String> notOk = new HashSet<>();
+      List<PipelineSpec.Step> plan = PipelineSpec.medallion().plan("embedded");
+      System.err.printf("OneRing run %s: %d steps, lake %s%n", runId, plan.size(), ctx.lake());
+      for (PipelineSpec.Step s : plan) {
+        StepResult r;
+        String blocked = s.dependsOn().stream().filter(notOk::contains).findFirst().orElse(null);
+        if (blocked != null) {
+          r = new StepResult(s.id(), request.runDate(), StepResult.Status.skipped, Instant.now(), 0, 0, 0, 0,
+              Map.of("reason", "upstream step '" + blocked + "' did not succeed"), null, null);
+        } else {
+          r = PipelineStep.run(Steps.get(s.id()), ctx, stepRequest(s.id(), request));
+        }
+        if (r.status() != StepResult.Status.success && !(r.status() == StepResult.Status.skipped && blocked == null)) {
+          notOk.add(s.id());
+        }
+        results.add(r);
+        System.err.println(Summary.line(r));
+      }
+      Progress.step("report");
+      report = new ReportBuilder(ctx).build(runId, started, results, GenerateStep.readManifest(ctx));
+    }
+    ReportWriter.Written written = ReportWriter.write(report, runDir);
+    System.err.println();
+    System.err.println(Summary.table(report));
+    System.err.println("Report: " + written.html().toAbsolutePath());
+    System.out.println(dev.onering.pipeline.Json.MAPPER.writeValueAsString(Map.of(
+        "run_id", runId, "status", report.status(), "report", written.html().toAbsolutePath().toString())));
+    return report.status() == StepResult.Status.failed ? 1 : 0;
+  }
+
+  /** The ingest date of a run is the dataset's last day, so a re-run imports into the same partition. */
+  private StepRequest stepRequest(String stepId, StepRequest run) {
+    if (stepId.equals("ingest-csv") && run.dates().isEmpty()) {
+      return new StepRequest(List.of(run.simulation().endDateInclusive()), run.runId(), run.simulation(),
+          run.csvSource(), run.truthDir());
+    }
+    return run;
+  }
+
+  private Path csvSource(Settings settings) {
+    if ("none".equals(csvDir)) {
+      return null;
+    }
+    if (csvDir != null) {
+      return Path.of(csvDir);
+    }
+    try {
+      Path samples = settings.home().resolve("platform/samples/ohlcv");
+      return Files.isDirectory(samples) ? samples : null;
+    } catch (IllegalStateException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.onering.cli.steps;
+
+import dev.onering.cli.StepContext;
+import dev.onering.lake.Lake;
+import dev.onering.spark.lake.LakeFs;
+import dev.onering.spark.silver.CsvDailyToSilver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Imported CSV to Silver: see {@link CsvDailyToSilver}. */
+public final class SilverCsvStep implements PipelineStep {
+
+  @Override
+  public String id() {
+    return "silver-csv";
+  }
+
+  @Override
+  public Outcome execute(StepContext ctx, StepRequest request) {
+    if (LakeFs.of(ctx.spark(), ctx.lake()).partitionValues(Lake.BRONZE_OHLCV_CSV, "ingest_date").isEmpty()) {
+      return Outcome.skipped("no CSV imports under " + ctx.lake().uri(Lake.BRONZE_OHLCV_CSV));
+    }
+    CsvDailyToSilver.Result r = CsvDailyToSilver.run(ctx.spark(), ctx.lake());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("files", r.files());
+    details.put("symbol_days", r.kept());
+    details.put("quarantine_by_reason", r.quarantineByReason());
+    return Outcome.success(r.rows(), r.kept(), r.quarantined(), details);
+  }
+}

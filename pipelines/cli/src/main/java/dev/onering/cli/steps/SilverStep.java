@@ -1,0 +1,40 @@
+package dev.onering.cli.steps;
+
+import dev.onering.cli.StepContext;
+import dev.onering.lake.Lake;
+import dev.onering.spark.lake.LakeFs;
+import dev.onering.spark.silver.BronzeToSilver;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Bronze ticks to Silver: see {@link BronzeToSilver}. Without dates, every Bronze date. */
+public final class SilverStep implements PipelineStep {
+
+  @Override
+  public String id() {
+    return "silver";
+  }
+
+  @Override
+  public Outcome execute(StepContext ctx, StepRequest request) {
+    List<LocalDate> dates = request.dates();
+    if (dates.isEmpty()) {
+      dates = LakeFs.of(ctx.spark(), ctx.lake()).partitionValues(Lake.BRONZE_TICKS, "date").stream()
+          .map(LocalDate::parse).toList();
+    }
+    if (dates.isEmpty()) {
+      return Outcome.failed("no Bronze ticks under " + ctx.lake().uri(Lake.BRONZE_TICKS)
+          + "; run `onering generate` or ingest data first", Map.of());
+    }
+    BronzeToSilver.Result r = BronzeToSilver.run(ctx.spark(), ctx.lake(), dates);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("dates", dates.size());
+    details.put("first_date", dates.get(0).toString());
+    details.put("last_date", dates.get(dates.size() - 1).toString());
+    details.put("bars_1m", r.bars());
+    details.put("quarantine_by_reason", r.quarantineByReason());
+    return Outcome.success(r.lines(), r.trades(), r.quarantined(), details);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.onering.cli.steps;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every step by its spec id. A spec step without an implementation fails the build's tests. */
+public final class Steps {
+  private Steps() {}
+
+  public static final Map<String, PipelineStep> ALL = index(List.of(
+      new MigrateStep(), new GenerateStep(), new IngestCsvStep(), new SilverStep(), new SilverCsvStep(),
+      new LoadSilverStep(), new GoldStep(), new PublishGoldStep()));
+
+  private static Map<String, PipelineStep> index(List<PipelineStep> steps) {
+    Map<String, PipelineStep> m = new LinkedHashMap<>();
+    steps.forEach(s -> m.put(s.id(), s));
+    return m;
+  }
+
+  public static PipelineStep get(String id) {
+    PipelineStep s = ALL.get(id);
+    if (s == null) {
+      throw new IllegalArgumentException("no step '" + id + "'; known steps: " + String.join(", ", ALL.keySet()));
+    }
+    return s;
+  }
+}
