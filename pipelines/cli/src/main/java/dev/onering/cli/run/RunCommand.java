@@ -55,7 +55,13 @@ public final class RunCommand implements Callable<Integer> {
       Settings settings = ctx.settings();
       runDir = Path.of(settings.get(Settings.OUT_DIR, out, Settings.OUT_DIR_DEFAULT), "runs", runId);
       Path csv = csvSource(settings);
-      StepRequest request = new StepRequest(common.dates(), runId, dataset.config(), csv, dataset.truthDir());
+      // The run works on the dataset's days, not on whatever else the lake holds from earlier runs.
+      List<java.time.LocalDate> dates = common.dates();
+      if (dates.isEmpty()) {
+        dates = java.util.stream.Stream.iterate(dataset.config().startDate(), d -> d.plusDays(1))
+            .limit(dataset.config().days()).toList();
+      }
+      StepRequest request = new StepRequest(dates, runId, dataset.config(), csv, dataset.truthDir());
       Set<String> notOk = new HashSet<>();
       List<PipelineSpec.Step> plan = PipelineSpec.medallion().plan("embedded");
       System.err.printf("OneRing run %s: %d steps, lake %s%n", runId, plan.size(), ctx.lake());
@@ -88,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The ingest date of a run is the dataset's last day, so a re-run imports into the same partition. */
   private StepRequest stepRequest(String stepId, StepRequest run) {
-    if (stepId.equals("ingest-csv") && run.dates().isEmpty()) {
+    if (stepId.equals("ingest-csv")) {
       return new StepRequest(List.of(run.simulation().endDateInclusive()), run.runId(), run.simulation(),
           run.csvSource(), run.truthDir());
     }

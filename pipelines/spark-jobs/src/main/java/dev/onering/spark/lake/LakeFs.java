@@ -55,11 +55,19 @@ public final class LakeFs implements Serializable {
 
   private Configuration conf() {
     if (conf == null) {
-      conf = new Configuration();
-      hadoopSettings.forEach(conf::set);
+      // One per settings and JVM: building a Configuration parses Hadoop's XML defaults, which
+      // cost more than reading a small Bronze file when every task did it.
+      conf = CONFIGURATIONS.computeIfAbsent(hadoopSettings, s -> {
+        Configuration c = new Configuration();
+        s.forEach(c::set);
+        return c;
+      });
     }
     return conf;
   }
+
+  private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, Configuration> CONFIGURATIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Data files directly under a folder, sorted by name (which is arrival order for Bronze). */
   public List<String> dataFiles(String relativeDir) {

@@ -99,13 +99,47 @@ public final class BronzeToSilver {
       List<LocalDate> dates, long lines, long trades, long bars, long quarantined,
       Map<String, Long> quarantineByReason) {}
 
+  /** A Bronze line and where it came from. */
+  record BronzeLine(LocalDate date, String file, long line, String raw) {}
+
   /** Reads the dates' Bronze files: one partition per date, lines in arrival order. */
   public static Dataset<Row> readLines(SparkSession spark, LakeFs lake, List<LocalDate> dates) {
-    List<String> days = dates.stream().map(LocalDate::toString).toList();
-    var rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(days, Math.max(1, days.size()));
-    return spark
-        .createDataset(rdd.rdd(), Encoders.STRING())
-        .mapPartitions(new ReadBatches(lake), Encoders.row(LINES));
+    return dates(spark, dates).mapPartitions(
+        (MapPartitionsFunction<String, Row>) days -> map(new FileLines(lake, days),
+            l -> RowFactory.create(l.date(), l.file(), l.line(), l.raw())),
+        Encoders.row(LINES));
+  }
+
+  /** The step's path: reads and cleans in one pass per output, with no rows in between. */
+  static Dataset<Row> readAndClean(SparkSession spark, LakeFs lake, List<LocalDate> dates, Output output) {
+    return dates(spark, dates).mapPartitions(
+        (MapPartitionsFunction<String, Row>) days -> new Cleaned(new FileLines(lake, days), output),
+        Encoders.row(output.schema()));
+  }
+
+  /**
+   * The dates in contiguous runs, a few tasks per core: a task per date would spend more on task
+   * overhead (Hadoop's output commit forks chmod on local disks) than on a small date's lines.
+   */
+  private static Dataset<String> dates(SparkSession spark, List<LocalDate> dates) {
+    List<String> days = dates.stream().map(LocalDate::toString).sorted().toList();
+    int tasks = Math.max(1, Math.min(days.size(), 2 * spark.sparkContext().defaultParallelism()));
+    var rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(days, tasks);
+    return spark.createDataset(rdd.rdd(), Encoders.STRING());
+  }
+
+  private static <A, B> Iterator<B> map(Iterator<A> in, java.util.function.Function<A, B> f) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return in.hasNext();
+      }
+
+      @Override
+      public B next() {
+        return f.apply(in.next());
+      }
+    };
   }
 
   /** Puts arbitrary lines into the layout {@link #clean} needs; the reader's output already has it. */
@@ -123,7 +157,11 @@ public final class BronzeToSilver {
    * about a microsecond a line, less than Spark spends encoding rows it would then filter away.
    */
   public static Dataset<Row> clean(Dataset<Row> lines, Output output) {
-    return lines.mapPartitions(new CleanBatches(output), Encoders.row(output.schema()));
+    return lines.mapPartitions(
+        (MapPartitionsFunction<Row, Row>) rows -> new Cleaned(
+            map(rows, r -> new BronzeLine(r.getAs("batch_date"), r.getAs("source_file"), r.<Long>getAs("line"),
+                r.getAs("raw"))), output),
+        Encoders.row(output.schema()));
   }
 
   /** The step: reads the dates' Bronze, replaces their Silver and quarantine partitions. */
@@ -134,12 +172,12 @@ public final class BronzeToSilver {
       fs.delete(Lake.datePartition(Lake.SILVER_BARS_1M, "trade_date", d));
       fs.delete(Lake.datePartition(Lake.QUARANTINE_TICKS, "date", d));
     }
-    // One task per date, so each date's partition folder gets one file per table.
-    clean(readLines(spark, fs, dates), Output.TRADES)
+    // Each date is read by one task, so each date's partition folder gets one file per table.
+    readAndClean(spark, fs, dates, Output.TRADES)
         .write().mode(SaveMode.Append).partitionBy("trade_date").parquet(lake.uri(Lake.SILVER_TRADES));
-    clean(readLines(spark, fs, dates), Output.BARS)
+    readAndClean(spark, fs, dates, Output.BARS)
         .write().mode(SaveMode.Append).partitionBy("trade_date").parquet(lake.uri(Lake.SILVER_BARS_1M));
-    clean(readLines(spark, fs, dates), Output.QUARANTINE)
+    readAndClean(spark, fs, dates, Output.QUARANTINE)
         .withColumn("date", col("batch_date"))
         .write().mode(SaveMode.Append).partitionBy("date").json(lake.uri(Lake.QUARANTINE_TICKS));
 
@@ -158,161 +196,155 @@ public final class BronzeToSilver {
     return new Result(dates, trades + quarantined, trades, bars, quarantined, byReason);
   }
 
-  /** Reads each date's files in name order, numbering lines from 1. */
-  static final class ReadBatches implements MapPartitionsFunction<String, Row> {
-    private static final long serialVersionUID = 1L;
+  /** Each date's files in name order, lines numbered from 1. */
+  static final class FileLines implements Iterator<BronzeLine> {
     private final LakeFs lake;
+    private final Iterator<String> dates;
+    private final List<String> files = new ArrayList<>();
+    private LocalDate date;
+    private BufferedReader reader;
+    private String file;
+    private long lineNo;
+    private BronzeLine next;
 
-    ReadBatches(LakeFs lake) {
+    FileLines(LakeFs lake, Iterator<String> dates) {
       this.lake = lake;
+      this.dates = dates;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<String> dates) {
-      return new Iterator<>() {
-        private final List<String> files = new ArrayList<>();
-        private LocalDate date;
-        private BufferedReader reader;
-        private String file;
-        private long lineNo;
-        private Row next;
-
-        @Override
-        public boolean hasNext() {
-          try {
-            while (next == null) {
-              if (reader == null) {
-                if (files.isEmpty()) {
-                  if (!dates.hasNext()) {
-                    return false;
-                  }
-                  date = LocalDate.parse(dates.next());
-                  files.addAll(lake.dataFiles(Lake.datePartition(Lake.BRONZE_TICKS, "date", date)));
-                  continue;
-                }
-                file = files.remove(0);
-                reader = new BufferedReader(new InputStreamReader(lake.open(file), StandardCharsets.UTF_8), 1 << 16);
-                lineNo = 0;
+    public boolean hasNext() {
+      try {
+        while (next == null) {
+          if (reader == null) {
+            if (files.isEmpty()) {
+              if (!dates.hasNext()) {
+                return false;
               }
-              String raw = reader.readLine();
-              if (raw == null) {
-                reader.close();
-                reader = null;
-                continue;
-              }
-              next = RowFactory.create(date, file, ++lineNo, raw);
+              date = LocalDate.parse(dates.next());
+              files.addAll(lake.dataFiles(Lake.datePartition(Lake.BRONZE_TICKS, "date", date)));
+              continue;
             }
-            return true;
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Bronze file " + file + " at line " + (lineNo + 1), e);
+            file = files.remove(0);
+            // A buffer under the decoder too: it asks the stream available() on every refill,
+            // a system call per 8 KB through Hadoop's checksumming stream otherwise.
+            reader = new BufferedReader(new InputStreamReader(
+                new java.io.BufferedInputStream(lake.open(file), 1 << 20), StandardCharsets.UTF_8), 1 << 16);
+            lineNo = 0;
           }
+          String raw = reader.readLine();
+          if (raw == null) {
+            reader.close();
+            reader = null;
+            continue;
+          }
+          next = new BronzeLine(date, file, ++lineNo, raw);
         }
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read Bronze file " + file + " at line " + (lineNo + 1), e);
+      }
+    }
 
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          Row r = next;
-          next = null;
-          return r;
-        }
-      };
+    @Override
+    public BronzeLine next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      BronzeLine l = next;
+      next = null;
+      return l;
     }
   }
 
-  /** Runs a {@link BatchCleaner} per date over a partition's lines, emitting one output. */
-  static final class CleanBatches implements MapPartitionsFunction<Row, Row> {
-    private static final long serialVersionUID = 1L;
+  /**
+   * Runs a {@link BatchCleaner} per date over lines in arrival order, yielding one output's rows.
+   * A date's results come out when its last line has been read.
+   */
+  static final class Cleaned implements Iterator<Row> {
+    // Loaded on the executor from the job's own jar, so driver and executors agree.
+    private final ReferenceData reference = ReferenceData.standard();
+    private final Iterator<BronzeLine> lines;
     private final Output output;
+    private final List<Row> ready = new ArrayList<>();
+    private final java.util.Set<LocalDate> done = new java.util.HashSet<>();
+    private int readyAt;
+    private BatchCleaner cleaner;
+    private BronzeLine lookahead;
 
-    CleanBatches(Output output) {
+    Cleaned(Iterator<BronzeLine> lines, Output output) {
+      this.lines = lines;
       this.output = output;
     }
 
+    private final BatchCleaner.Output out =
+        new BatchCleaner.Output() {
+          @Override
+          public void kept(BatchCleaner.Kept k) {
+            if (output == Output.TRADES) {
+              Tick t = k.tick();
+              ready.add(RowFactory.create(t.symbol(), t.seq(), t.eventTime(), cleaner.batchDate(), t.price(),
+                  t.size(), t.side(), t.exchange()));
+            }
+          }
+
+          @Override
+          public void bar(MinuteBar b) {
+            if (output == Output.BARS) {
+              ready.add(RowFactory.create(b.symbol(), micros(b.barStartMicros()), cleaner.batchDate(), b.open(),
+                  b.high(), b.low(), b.close(), b.volume(), b.notional(), b.vwap(), b.tradeCount()));
+            }
+          }
+
+          @Override
+          public void quarantined(BatchCleaner.Quarantined q) {
+            if (output == Output.QUARANTINE) {
+              ready.add(RowFactory.create(cleaner.batchDate(), q.source().file(), q.source().line(),
+                  q.reason().code(), q.field(), q.detail(), q.raw()));
+            }
+          }
+        };
+
     @Override
-    public Iterator<Row> call(Iterator<Row> lines) {
-      // Loaded on the executor from the job's own jar, so driver and executors agree.
-      ReferenceData reference = ReferenceData.standard();
-      return new Iterator<>() {
-        private final List<Row> ready = new ArrayList<>();
-        private int readyAt;
-        private BatchCleaner cleaner;
-        private final java.util.Set<LocalDate> done = new java.util.HashSet<>();
-        private Row lookahead;
-
-        private final BatchCleaner.Output out =
-            new BatchCleaner.Output() {
-              @Override
-              public void kept(BatchCleaner.Kept k) {
-                if (output == Output.TRADES) {
-                  Tick t = k.tick();
-                  ready.add(RowFactory.create(t.symbol(), t.seq(), t.eventTime(), cleaner.batchDate(), t.price(),
-                      t.size(), t.side(), t.exchange()));
-                }
-              }
-
-              @Override
-              public void bar(MinuteBar b) {
-                if (output == Output.BARS) {
-                  ready.add(RowFactory.create(b.symbol(), micros(b.barStartMicros()), cleaner.batchDate(), b.open(),
-                      b.high(), b.low(), b.close(), b.volume(), b.notional(), b.vwap(), b.tradeCount()));
-                }
-              }
-
-              @Override
-              public void quarantined(BatchCleaner.Quarantined q) {
-                if (output == Output.QUARANTINE) {
-                  ready.add(RowFactory.create(cleaner.batchDate(), q.source().file(), q.source().line(),
-                      q.reason().code(), q.field(), q.detail(), q.raw()));
-                }
-              }
-            };
-
-        @Override
-        public boolean hasNext() {
-          while (readyAt >= ready.size()) {
-            ready.clear();
-            readyAt = 0;
-            if (lookahead == null && !lines.hasNext()) {
-              if (cleaner == null) {
-                return false;
-              }
-              cleaner.finish();
-              cleaner = null;
-              continue;
-            }
-            Row row = lookahead != null ? lookahead : lines.next();
-            lookahead = null;
-            // Positional: rows straight from the reader carry no schema. Order is LINES'.
-            LocalDate date = (LocalDate) row.get(0);
-            if (cleaner != null && !cleaner.batchDate().equals(date)) {
-              // The previous date is complete: emit it, then come back for this row.
-              cleaner.finish();
-              cleaner = null;
-              lookahead = row;
-              continue;
-            }
-            if (cleaner == null) {
-              if (!done.add(date)) {
-                throw new IllegalStateException(
-                    "batch " + date + " is split within a partition; arrange lines with inArrivalOrder()");
-              }
-              cleaner = new BatchCleaner(reference, date, out);
-            }
-            cleaner.accept(row.getString(3), new BatchCleaner.Source(row.getString(1), row.getLong(2)));
+    public boolean hasNext() {
+      while (readyAt >= ready.size()) {
+        ready.clear();
+        readyAt = 0;
+        if (lookahead == null && !lines.hasNext()) {
+          if (cleaner == null) {
+            return false;
           }
-          return true;
+          cleaner.finish();
+          cleaner = null;
+          continue;
         }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
+        BronzeLine line = lookahead != null ? lookahead : lines.next();
+        lookahead = null;
+        if (cleaner != null && !cleaner.batchDate().equals(line.date())) {
+          // The previous date is complete: emit it, then come back for this line.
+          cleaner.finish();
+          cleaner = null;
+          lookahead = line;
+          continue;
+        }
+        if (cleaner == null) {
+          if (!done.add(line.date())) {
+            throw new IllegalStateException(
+                "batch " + line.date() + " is split within a partition; arrange lines with inArrivalOrder()");
           }
-          return ready.get(readyAt++);
+          cleaner = new BatchCleaner(reference, line.date(), out);
         }
-      };
+        cleaner.accept(line.raw(), new BatchCleaner.Source(line.file(), line.line()));
+      }
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return ready.get(readyAt++);
     }
 
     private static java.time.Instant micros(long m) {

@@ -1,0 +1,40 @@
+# OneRing: `make demo` runs the pipeline on this machine, `make test` proves it; `make up` starts
+# the Docker stack (targets in ops/make/stack.mk). `make` alone lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+MVN ?= mvn -B -ntp
+ONERING := ops/scripts/onering
+# Extra options for `make demo`, e.g. DEMO_ARGS="--days 90 --defect-scale 20".
+DEMO_ARGS ?=
+
+.PHONY: help setup build demo test test-java clean clean-data
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: ## Install what the embedded runtime needs beyond Java and Maven: the ClickHouse engine library (npm)
+	@ops/scripts/install-chdb.sh
+
+build: setup ## Build the pipelines and the onering CLI (tests skipped)
+	cd pipelines && $(MVN) -q install -DskipTests
+
+demo: build ## Run every step on the default dataset and write out/runs/<run-id>/report.html
+	$(ONERING) run $(DEMO_ARGS)
+
+test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase) and the stack checks
+	@ops/scripts/install-ci-tools.sh
+	$(MAKE) --no-print-directory test-java
+	$(MAKE) --no-print-directory stack-check
+
+test-java: ## Only the Java tests
+	cd pipelines && $(MVN) install
+
+clean: ## Remove build output
+	cd pipelines && $(MVN) -q clean
+
+clean-data: ## Remove the local lake, the embedded stores and the run reports (data/, out/)
+	rm -rf data out
+
+include ops/make/stack.mk
