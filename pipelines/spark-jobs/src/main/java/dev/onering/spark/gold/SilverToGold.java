@@ -88,12 +88,12 @@ public final class SilverToGold {
           var id = new GoldMetrics.Identity(
               symbol, instrument.map(Instrument::exchange).orElse("IMPORTED"), assetClass.code(),
               anyTicks ? SOURCE_TICKS : SOURCE_CSV, assetClass.periodsPerYear());
-          List<GoldDailyRow> rows = new ArrayList<>();
-          for (GoldDailyRow r : GoldMetrics.daily(id, new ArrayList<>(days.values()))) {
-            rows.add(withSource(r, sources.get(symbol).get(r.tradeDate())));
-          }
-          daily.addAll(rows);
+          List<GoldDailyRow> rows = GoldMetrics.daily(id, new ArrayList<>(days.values()));
+          // The summary speaks for the symbol (ticks if it has any); each day keeps its own source.
           summary.add(GoldMetrics.summary(rows));
+          for (GoldDailyRow r : rows) {
+            daily.add(withSource(r, sources.get(symbol).get(r.tradeDate())));
+          }
         });
     return new GoldTables(daily, summary);
   }
