@@ -69,6 +69,16 @@ public final class BatchCleaner {
     }
   }
 
+  /**
+   * Records that a file could not be read from {@code source} on: the rest of the file is not in
+   * Silver, and the quarantine says so, so the gap is visible and a re-run can fill it.
+   */
+  public void unreadable(Source source, String error) {
+    out.quarantined(new Quarantined(source, RejectReason.UNREADABLE_FILE, null,
+        source.file() + " could not be read from line " + source.line() + ": " + error
+            + "; the file stays in Bronze, fix it and re-run " + batchDate, null));
+  }
+
   /** Applies the batch rules to what was accepted and emits it; call once, after the last line. */
   public void finish() {
     Map<String, Double> reference = lowerMedians();

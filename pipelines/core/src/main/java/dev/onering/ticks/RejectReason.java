@@ -21,7 +21,8 @@ public enum RejectReason {
   DUPLICATE("an earlier record had the same key: (symbol, seq) for ticks, (symbol, date) for daily rows"),
   MISSING_COLUMN("the file's header lacks a required column, so none of its rows can be read"),
   MALFORMED_ROW("the row does not have as many fields as the header"),
-  INCONSISTENT_OHLC("high and low do not bound open and close");
+  INCONSISTENT_OHLC("high and low do not bound open and close"),
+  UNREADABLE_FILE("the file could not be read from this line on; it stays in Bronze, re-run the date once it reads");
 
   private final String meaning;
 

@@ -1,5 +1,6 @@
 package dev.onering.cli.steps;
 
+import dev.onering.cli.Progress;
 import dev.onering.cli.StepContext;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
@@ -25,6 +26,11 @@ public final class SilverCsvStep implements PipelineStep {
     details.put("files", r.files());
     details.put("symbol_days", r.kept());
     details.put("quarantine_by_reason", r.quarantineByReason());
+    details.put("quarantine_examples", r.examples());
+    if (r.quarantined() > 0) {
+      Progress.info(String.format("%,d records quarantined by reason %s; for example:", r.quarantined(), r.quarantineByReason()));
+      r.examples().forEach(e -> Progress.info("  " + e));
+    }
     return Outcome.success(r.rows(), r.kept(), r.quarantined(), details);
   }
 }

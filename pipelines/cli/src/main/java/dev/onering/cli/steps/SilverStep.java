@@ -1,5 +1,6 @@
 package dev.onering.cli.steps;
 
+import dev.onering.cli.Progress;
 import dev.onering.cli.StepContext;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
@@ -35,6 +36,11 @@ public final class SilverStep implements PipelineStep {
     details.put("last_date", dates.get(dates.size() - 1).toString());
     details.put("bars_1m", r.bars());
     details.put("quarantine_by_reason", r.quarantineByReason());
+    details.put("quarantine_examples", r.examples());
+    if (r.quarantined() > 0) {
+      Progress.info(String.format("%,d records quarantined by reason %s; for example:", r.quarantined(), r.quarantineByReason()));
+      r.examples().forEach(e -> Progress.info("  " + e));
+    }
     return Outcome.success(r.lines(), r.trades(), r.quarantined(), details);
   }
 }

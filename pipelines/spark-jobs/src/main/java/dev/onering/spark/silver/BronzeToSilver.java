@@ -97,10 +97,24 @@ public final class BronzeToSilver {
   /** Counts of one run, for the step result. */
   public record Result(
       List<LocalDate> dates, long lines, long trades, long bars, long quarantined,
-      Map<String, Long> quarantineByReason) {}
+      Map<String, Long> quarantineByReason, List<String> examples) {}
 
-  /** A Bronze line and where it came from. */
-  record BronzeLine(LocalDate date, String file, long line, String raw) {}
+  /** A quarantine record as a person reads it: file, line, field, what was wrong. */
+  public static String describe(Row q) {
+    String field = q.getAs("field");
+    String file = q.getAs("source_file");
+    String detail = q.getAs("detail");
+    String where = detail.startsWith(file) ? "" : file + " line " + q.getAs("line")
+        + (field == null ? "" : ", field " + field) + ": ";
+    return where + detail + " [" + q.getAs("reason") + "]";
+  }
+
+  /** A Bronze line and where it came from; {@code error} set means the file failed at this line. */
+  record BronzeLine(LocalDate date, String file, long line, String raw, String error) {
+    BronzeLine(LocalDate date, String file, long line, String raw) {
+      this(date, file, line, raw, null);
+    }
+  }
 
   /** Reads the dates' Bronze files: one partition per date, lines in arrival order. */
   public static Dataset<Row> readLines(SparkSession spark, LakeFs lake, List<LocalDate> dates) {
@@ -185,15 +199,17 @@ public final class BronzeToSilver {
     long trades = spark.read().parquet(lake.uri(Lake.SILVER_TRADES)).filter(col("trade_date").isin(days)).count();
     long bars = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).filter(col("trade_date").isin(days)).count();
     Map<String, Long> byReason = new LinkedHashMap<>();
+    List<String> examples = new ArrayList<>();
     if (fs.exists(Lake.QUARANTINE_TICKS)) {
-      for (Row r : spark.read().schema(Output.QUARANTINE.schema().add("date", DataTypes.DateType))
-          .json(lake.uri(Lake.QUARANTINE_TICKS)).filter(col("date").isin(days))
-          .groupBy("reason").count().orderBy(col("count").desc(), col("reason")).collectAsList()) {
+      Dataset<Row> q = spark.read().schema(Output.QUARANTINE.schema().add("date", DataTypes.DateType))
+          .json(lake.uri(Lake.QUARANTINE_TICKS)).filter(col("date").isin(days));
+      for (Row r : q.groupBy("reason").count().orderBy(col("count").desc(), col("reason")).collectAsList()) {
         byReason.put(r.getString(0), r.getLong(1));
       }
+      q.orderBy("batch_date", "source_file", "line").limit(3).collectAsList().forEach(r -> examples.add(describe(r)));
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
-    return new Result(dates, trades + quarantined, trades, bars, quarantined, byReason);
+    return new Result(dates, trades + quarantined, trades, bars, quarantined, byReason, examples);
   }
 
   /** Each date's files in name order, lines numbered from 1. */
@@ -214,23 +230,25 @@ public final class BronzeToSilver {
 
     @Override
     public boolean hasNext() {
-      try {
-        while (next == null) {
+      while (next == null) {
+        try {
           if (reader == null) {
             if (files.isEmpty()) {
               if (!dates.hasNext()) {
                 return false;
               }
               date = LocalDate.parse(dates.next());
-              files.addAll(lake.dataFiles(Lake.datePartition(Lake.BRONZE_TICKS, "date", date)));
+              file = Lake.datePartition(Lake.BRONZE_TICKS, "date", date);
+              lineNo = 0;
+              files.addAll(lake.dataFiles(file));
               continue;
             }
             file = files.remove(0);
+            lineNo = 0;
             // A buffer under the decoder too: it asks the stream available() on every refill,
             // a system call per 8 KB through Hadoop's checksumming stream otherwise.
             reader = new BufferedReader(new InputStreamReader(
                 new java.io.BufferedInputStream(lake.open(file), 1 << 20), StandardCharsets.UTF_8), 1 << 16);
-            lineNo = 0;
           }
           String raw = reader.readLine();
           if (raw == null) {
@@ -239,11 +257,25 @@ public final class BronzeToSilver {
             continue;
           }
           next = new BronzeLine(date, file, ++lineNo, raw);
+        } catch (IOException | UncheckedIOException | org.apache.hadoop.fs.FSError e) {
+          // One bad file must not stop the others: say where it broke and move on. Hadoop's local
+          // file system reports a failed read (EIO) as FSError, an Error, hence the third type.
+          next = new BronzeLine(date, file, lineNo + 1, null, e.getMessage() == null ? e.toString() : e.getMessage());
+          closeQuietly();
         }
-        return true;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read Bronze file " + file + " at line " + (lineNo + 1), e);
       }
+      return true;
+    }
+
+    private void closeQuietly() {
+      if (reader != null) {
+        try {
+          reader.close();
+        } catch (IOException ignored) {
+          // Already failing; the quarantine record carries the first error.
+        }
+      }
+      reader = null;
     }
 
     @Override
@@ -334,7 +366,11 @@ public final class BronzeToSilver {
           }
           cleaner = new BatchCleaner(reference, line.date(), out);
         }
-        cleaner.accept(line.raw(), new BatchCleaner.Source(line.file(), line.line()));
+        if (line.error() != null) {
+          cleaner.unreadable(new BatchCleaner.Source(line.file(), line.line()), line.error());
+        } else {
+          cleaner.accept(line.raw(), new BatchCleaner.Source(line.file(), line.line()));
+        }
       }
       return true;
     }

@@ -7,6 +7,7 @@ import dev.onering.gold.DailyBar;
 import dev.onering.imports.OhlcvCsv;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
+import dev.onering.ticks.RejectReason;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,7 +60,8 @@ public final class CsvDailyToSilver {
           .add("detail", DataTypes.StringType, true)
           .add("raw", DataTypes.StringType, true);
 
-  public record Result(long files, long rows, long kept, long quarantined, Map<String, Long> quarantineByReason) {}
+  public record Result(long files, long rows, long kept, long quarantined, Map<String, Long> quarantineByReason,
+      List<String> examples) {}
 
   /** Parses the files named in a dataset of paths relative to the lake root. */
   public static Dataset<Row> parse(Dataset<String> files, LakeFs lake) {
@@ -109,7 +111,9 @@ public final class CsvDailyToSilver {
           .coalesce(1)
           .write().mode(SaveMode.Overwrite).json(lake.uri(Lake.QUARANTINE_OHLCV_CSV));
       long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
-      return new Result(files.size(), bars + quarantined, kept, quarantined, byReason);
+      List<String> examples = parsed.filter(col("kind").equalTo("quarantine")).orderBy("source_file", "line").limit(3)
+          .collectAsList().stream().map(BronzeToSilver::describe).toList();
+      return new Result(files.size(), bars + quarantined, kept, quarantined, byReason, examples);
     } finally {
       parsed.unpersist();
     }
@@ -127,15 +131,21 @@ public final class CsvDailyToSilver {
     public Iterator<Row> call(String file) {
       LocalDate ingest = LocalDate.parse(file.replaceAll(".*ingest_date=([0-9-]+)/.*", "$1"));
       List<String> lines = new ArrayList<>();
+      List<Row> out = new ArrayList<>();
       try (BufferedReader r = new BufferedReader(new InputStreamReader(lake.open(file), StandardCharsets.UTF_8))) {
         String l;
         while ((l = r.readLine()) != null) {
           lines.add(l);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read imported file " + file, e);
+      } catch (IOException | UncheckedIOException | org.apache.hadoop.fs.FSError e) {
+        // The rest of the import goes on; the file stays in Bronze and the quarantine says why.
+        out.add(RowFactory.create("quarantine", null, null, null, null, null, null, null, ingest, file,
+            (long) lines.size() + 1, RejectReason.UNREADABLE_FILE.code(), null,
+            file + " could not be read from line " + (lines.size() + 1) + ": " + e.getMessage()
+                + "; fix it and run silver-csv again",
+            null));
+        return out.iterator();
       }
-      List<Row> out = new ArrayList<>();
       OhlcvCsv.parse(file, lines.iterator(), new OhlcvCsv.Output() {
         @Override
         public void bar(DailyBar b, long line) {

@@ -144,4 +144,24 @@ class BronzeToSilverTest extends SparkTestBase {
     List<Row> after = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).orderBy("symbol", "bar_start").collectAsList();
     assertThat(after).isEqualTo(before);
   }
+
+  @Test
+  void aBronzeFolderThatCannotBeReadIsQuarantinedAndTheOtherDatesGoOn(@TempDir Path dir) throws Exception {
+    Lake lake = Lake.at(dir.resolve("lake"));
+    SimulationConfig config = SimulationConfig.defaults().withSize(2, 2, 50).withStartDate(LocalDate.of(2026, 9, 5));
+    Manifest manifest = new MarketSimulator(config, ReferenceData.standard()).run(new BronzeWriter(lake, 1000, null));
+    // A file that lists but fails on read (EIO), as a bad disk sector would; root reads anything
+    // else, so permissions cannot make one here.
+    Path broken = lake.bronzeTicks(LocalDate.of(2026, 9, 6)).resolve("part-00001.jsonl");
+    Files.createSymbolicLink(broken, Path.of("/proc/self/mem"));
+
+    BronzeToSilver.Result r = BronzeToSilver.run(spark, lake, List.of(LocalDate.of(2026, 9, 5), LocalDate.of(2026, 9, 6)));
+
+    assertThat(r.quarantineByReason()).containsEntry("unreadable_file", 1L);
+    assertThat(r.trades()).as("both dates' readable files are complete").isEqualTo(manifest.cleanTicks());
+    Row q = spark.read().json(lake.uri(Lake.QUARANTINE_TICKS)).filter("reason = 'unreadable_file'").first();
+    assertThat(q.<String>getAs("source_file")).isEqualTo("bronze/ticks/date=2026-09-06/part-00001.jsonl");
+    assertThat(q.<Long>getAs("line")).isEqualTo(1);
+    assertThat(q.<String>getAs("detail")).contains("re-run 2026-09-06");
+  }
 }
