@@ -9,7 +9,9 @@ ONERING := ops/scripts/onering
 # Extra options for `make demo`, e.g. DEMO_ARGS="--days 90 --defect-scale 20".
 DEMO_ARGS ?=
 
-.PHONY: help setup build demo test test-java clean clean-data
+.PHONY: help setup build demo test test-java bench clean clean-data
+# Sizes for `make bench`, e.g. BENCH_ARGS="--sizes 1M,5M --runs 5".
+BENCH_ARGS ?=
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,6 +32,9 @@ test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liqui
 
 test-java: ## Only the Java tests
 	cd pipelines && $(MVN) install
+
+bench: build ## Benchmark the batch path against DuckDB at 1M, 5M and 20M ticks (long: about an hour); out/bench/<time>/
+	ONERING_HEAP=2g $(ONERING) bench $(BENCH_ARGS)
 
 clean: ## Remove build output
 	cd pipelines && $(MVN) -q clean

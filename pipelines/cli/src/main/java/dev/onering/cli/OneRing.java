@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       StepCommand.Gold.class,
       StepCommand.PublishGold.class,
       OneRing.StepsCommand.class,
+      dev.onering.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class OneRing implements Runnable {

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /** The page's fixed parts, read from the classpath once: template, CSS, script and ECharts. */
-final class Assets {
+public final class Assets {
   private Assets() {}
 
   static final String BASE = "/onering/report/";
@@ -28,7 +28,7 @@ final class Assets {
     return Holder.JS;
   }
 
-  static String echarts() {
+  public static String echarts() {
     return Lazy.ECHARTS;
   }
 

@@ -44,6 +44,14 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Where run reports go (env ONERING_OUT_DIR, default: out).")
   String out;
 
+  @Option(names = "--from-bronze",
+      description = "Skip generate: work on the Bronze already in the lake for the dataset's dates.")
+  boolean fromBronze;
+
+  @Option(names = "--steps", split = ",", paramLabel = "ID",
+      description = "Run only these steps (ids from `onering steps`); the rest are skipped.")
+  List<String> only;
+
   @Override
   public Integer call() throws Exception {
     String runId = common.runId();
@@ -64,11 +72,23 @@ public final class RunCommand implements Callable<Integer> {
       StepRequest request = new StepRequest(dates, runId, dataset.config(), csv, dataset.truthDir());
       Set<String> notOk = new HashSet<>();
       List<PipelineSpec.Step> plan = PipelineSpec.medallion().plan("embedded");
+      if (only != null) {
+        for (String id : only) {
+          if (plan.stream().noneMatch(st -> st.id().equals(id))) {
+            throw new IllegalArgumentException("--steps: no step '" + id + "'; `onering steps` lists them");
+          }
+        }
+      }
       System.err.printf("OneRing run %s: %d steps, lake %s%n", runId, plan.size(), ctx.lake());
       for (PipelineSpec.Step s : plan) {
         StepResult r;
         String blocked = s.dependsOn().stream().filter(notOk::contains).findFirst().orElse(null);
-        if (blocked != null) {
+        String unselected = only != null && !only.contains(s.id()) ? "not selected with --steps"
+            : fromBronze && s.id().equals("generate") ? "--from-bronze: using the Bronze already in the lake" : null;
+        if (unselected != null) {
+          r = new StepResult(s.id(), request.runDate(), StepResult.Status.skipped, Instant.now(), 0, 0, 0, 0,
+              Map.of("reason", unselected), null, null);
+        } else if (blocked != null) {
           r = new StepResult(s.id(), request.runDate(), StepResult.Status.skipped, Instant.now(), 0, 0, 0, 0,
               Map.of("reason", "upstream step '" + blocked + "' did not succeed"), null, null);
         } else {
