@@ -49,3 +49,18 @@ ENGINE = ReplacingMergeTree
 PARTITION BY trade_date
 ORDER BY (symbol, bar_start);
 --rollback DROP TABLE IF EXISTS silver.bars_1m;
+
+--changeset onering:silver-004-batch_stats
+--comment: One row per Bronze date: lines in, trades accepted, lines quarantined and their share. The quality gate's quarantine-share expectation reads it (docs/quality.md); load-silver replaces a date's row.
+CREATE TABLE silver.batch_stats
+(
+    trade_date       Date,
+    lines_in         Int64,
+    accepted         Int64,
+    quarantined      Int64,
+    quarantine_share Float64
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY trade_date
+ORDER BY trade_date;
+--rollback DROP TABLE IF EXISTS silver.batch_stats;

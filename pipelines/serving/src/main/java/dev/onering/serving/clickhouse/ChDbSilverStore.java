@@ -127,6 +127,26 @@ public final class ChDbSilverStore implements SilverStore {
     }
   }
 
+  /** The table the quality gate's quarantine-share expectation reads (docs/quality.md). */
+  public static final String BATCH_STATS = "silver.batch_stats";
+
+  /**
+   * Replaces a Bronze date's row of {@value #BATCH_STATS}: what came in, what was accepted and what
+   * went to quarantine. Kept in the store, not only in the step's result, so the gate (and GX in
+   * the stack) can check the quarantine share with a plain query.
+   */
+  public void replaceBatchStats(LocalDate date, long accepted, long quarantined) {
+    if (accepted < 0 || quarantined < 0) {
+      throw new IllegalArgumentException("batch stats for " + date + " cannot be negative: accepted " + accepted
+          + ", quarantined " + quarantined);
+    }
+    long in = accepted + quarantined;
+    double share = in == 0 ? 0.0 : (double) quarantined / in;
+    db.execute("ALTER TABLE " + BATCH_STATS + " DROP PARTITION " + ChDb.quote(date.toString()));
+    db.execute("INSERT INTO " + BATCH_STATS + " (trade_date, lines_in, accepted, quarantined, quarantine_share)"
+        + " VALUES (" + dateLiteral(date) + ", " + in + ", " + accepted + ", " + quarantined + ", " + share + ")");
+  }
+
   @Override
   public long count(SilverTable table, LocalDate date) {
     return db.scalarLong("SELECT count() FROM " + table.qualifiedName() + " WHERE "

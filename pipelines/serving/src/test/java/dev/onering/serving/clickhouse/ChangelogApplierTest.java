@@ -37,7 +37,8 @@ class ChangelogApplierTest {
   void liquibaseReadsTheChangelogAsOneStatementPerChangeset() {
     List<ChangeSetSql> changeSets = ChangelogApplier.parse(CHANGELOG);
     assertThat(changeSets).extracting(ChangeSetSql::id)
-        .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m");
+        .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m",
+            "silver-004-batch_stats");
     assertThat(changeSets).allSatisfy(cs -> {
       assertThat(cs.author()).isEqualTo("onering");
       assertThat(cs.filename()).isEqualTo("changelog.sql");
@@ -48,7 +49,7 @@ class ChangelogApplierTest {
 
   @Test
   void theTablesMatchTheDataModel() {
-    assertThat(new ChangelogApplier(db).apply(CHANGELOG)).isEqualTo(3);
+    assertThat(new ChangelogApplier(db).apply(CHANGELOG)).isEqualTo(4);
     // Written from docs/data-model.md, not read from the changelog.
     assertThat(columns("trades")).containsExactly(
         Map.entry("symbol", "LowCardinality(String)"),
@@ -84,7 +85,7 @@ class ChangelogApplierTest {
   @Test
   void applyingTwiceChangesNothing() {
     ChangelogApplier applier = new ChangelogApplier(db);
-    assertThat(applier.apply(CHANGELOG)).isEqualTo(3);
+    assertThat(applier.apply(CHANGELOG)).isEqualTo(4);
     String schemaBefore = schema();
     List<Map<String, Object>> recordBefore = tracking();
 
@@ -93,7 +94,8 @@ class ChangelogApplierTest {
     assertThat(schema()).isEqualTo(schemaBefore);
     assertThat(tracking()).isEqualTo(recordBefore);
     assertThat(recordBefore).extracting(r -> r.get("ID"))
-        .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m");
+        .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m",
+            "silver-004-batch_stats");
     assertThat(recordBefore).extracting(r -> r.get("EXECTYPE")).containsOnly("EXECUTED");
   }
 
@@ -135,7 +137,7 @@ class ChangelogApplierTest {
         + " AND table = 'trades' AND name = 'venue_id'")).isEqualTo(1L);
     assertThat(tracking()).extracting(r -> r.get("ID") + "@" + r.get("ORDEREXECUTED"))
         .containsExactly("silver-001-database@1", "silver-002-trades@2", "silver-003-bars_1m@3",
-            "extra-1@4");
+            "silver-004-batch_stats@4", "extra-1@5");
   }
 
   @Test
