@@ -78,7 +78,8 @@ def test_the_real_graph_waits_for_migrations_before_loading(spec):
     selected = onering_spec.stack_steps(spec)
     up = {s.id: onering_spec.upstream(s, selected, spec) for s in selected}
     assert "migrate" in up["load-silver"] and "silver" in up["load-silver"]
-    assert set(up["gold"]) == {"silver", "silver-csv"}
+    assert set(up["gold"]) == {"silver", "silver-csv", "quality-silver"}, "Gold waits for the quality gate"
+    assert "load-silver" in up["quality-silver"]
     assert up["silver"] == [], "silver's only dependency (generate) is not a stack step"
 
 

@@ -23,8 +23,10 @@ import picocli.CommandLine.Command;
       StepCommand.Silver.class,
       StepCommand.SilverCsv.class,
       StepCommand.LoadSilver.class,
+      StepCommand.QualitySilver.class,
       StepCommand.Gold.class,
       StepCommand.PublishGold.class,
+      StepCommand.QualityGold.class,
       OneRing.StepsCommand.class,
       dev.onering.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class

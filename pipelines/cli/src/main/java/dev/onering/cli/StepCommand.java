@@ -102,6 +102,28 @@ abstract class StepCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "quality-silver", mixinStandardHelpOptions = true,
+      description = {"The quality gate in front of Gold: validate the Bronze, Silver and batch-stats suites",
+          "(platform/quality/great_expectations/expectations) on the dates' data in ClickHouse.",
+          "Exits 1 when a critical expectation fails, listing them; the runner then skips gold and publish-gold.",
+          "Results go to gold.quality_results, the lake (quality/validations/) and the JSON result (docs/quality.md)."})
+  static final class QualitySilver extends StepCommand {
+    @Override
+    String stepId() {
+      return "quality-silver";
+    }
+  }
+
+  @Command(name = "quality-gold", mixinStandardHelpOptions = true,
+      description = {"Validate the Gold suites on the published Postgres tables (gold.daily_bars, gold.instrument_summary).",
+          "Exits 1 when a critical expectation fails; results go where quality-silver's go (docs/quality.md)."})
+  static final class QualityGold extends StepCommand {
+    @Override
+    String stepId() {
+      return "quality-gold";
+    }
+  }
+
   @Command(name = "gold", mixinStandardHelpOptions = true,
       description = "Build Gold from all of Silver: daily bars, returns, SMA-20, z-score, volatility, RSI-14, instrument summary (docs/metrics.md).")
   static final class Gold extends StepCommand {

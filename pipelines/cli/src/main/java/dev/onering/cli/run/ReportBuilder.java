@@ -68,7 +68,30 @@ final class ReportBuilder {
     Instant finished = Instant.now();
     return new RunReport(runId, "medallion", "embedded", ctx.lake().root(), started, finished,
         Duration.between(started, finished).toMillis(), status, steps, layers, reasons, prices, intraday,
-        instruments, manifest, null);
+        instruments, manifest, quality(steps));
+  }
+
+  /**
+   * Every expectation the quality steps evaluated, one row each, in run order; null when no quality
+   * step ran, so the report leaves the section out rather than show an empty one.
+   */
+  static List<Map<String, Object>> quality(List<StepResult> steps) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    boolean any = false;
+    for (StepResult s : steps) {
+      if (s.quality() instanceof Map<?, ?> q && q.get("expectations") instanceof List<?> list) {
+        any = true;
+        for (Object o : list) {
+          if (o instanceof Map<?, ?> m) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", s.step());
+            m.forEach((k, v) -> row.put(String.valueOf(k), v));
+            rows.add(row);
+          }
+        }
+      }
+    }
+    return any ? rows : null;
   }
 
   /** A few symbols to chart: equities and crypto alternately, then imported ones. */

@@ -52,9 +52,13 @@ class MedallionPipelineTest {
   private JsonNode firstReport;
 
   private String[] runArgs(String runId) {
+    return runArgs(runId, 10);
+  }
+
+  private String[] runArgs(String runId, int defectScale) {
     return new String[] {
       "run", "--lake", lake.toString(), "--data-dir", data.toString(), "--out", dir.resolve("out").toString(),
-      "--symbols", "6", "--days", "24", "--ticks-per-day", "250", "--defect-scale", "10",
+      "--symbols", "6", "--days", "24", "--ticks-per-day", "250", "--defect-scale", String.valueOf(defectScale),
       "--truth-dir", truth.toString(), "--csv-dir", dir.resolve("csv").toString(), "--run-id", runId
     };
   }
@@ -98,6 +102,24 @@ class MedallionPipelineTest {
     }
     firstReport.get("steps").forEach(s -> assertThat(s.get("status").asText()).as(s.get("step").asText()).isEqualTo("success"));
     assertThat(Files.exists(dir.resolve("out/runs/it-1/report.html"))).isTrue();
+  }
+
+  @Test
+  @Order(1)
+  void theQualityGatePassedEveryCriticalExpectationAndTheReportShowsThem() throws IOException {
+    JsonNode quality = firstReport.get("quality");
+    assertThat(quality.isArray()).isTrue();
+    Set<String> suites = new HashSet<>();
+    quality.forEach(q -> {
+      suites.add(q.get("suite").asText());
+      if (q.get("severity").asText().equals("critical")) {
+        assertThat(q.get("success").asBoolean()).as(q.get("suite").asText() + "." + q.get("expectation").asText()).isTrue();
+      }
+    });
+    assertThat(suites).containsExactlyInAnyOrder("bronze_ticks", "silver_trades", "silver_bars_1m",
+        "silver_batch_stats", "gold_daily_bars", "gold_instrument_summary");
+    String html = Files.readString(dir.resolve("out/runs/it-1/report.html"));
+    assertThat(html).contains("id=\"quality\"").contains("expect_compound_columns_to_be_unique(symbol,seq)");
   }
 
   @Test
@@ -213,6 +235,53 @@ class MedallionPipelineTest {
     }
     assertThat(lines(lake.resolve("quarantine/ticks"))).isEqualTo(quarantineBefore);
     assertThat(lines(lake.resolve("bronze/ticks"))).as("Bronze as produced, once").isEqualTo(manifest.lines());
+  }
+
+  /**
+   * A feed whose defect rate is above the suites' tolerance: the gate fails on Silver, Gold is
+   * neither rebuilt nor published, and Postgres still holds the last good run's Gold.
+   */
+  @Test
+  @Order(7)
+  void aRunAboveTheQuarantineToleranceIsStoppedBeforeGoldAndGoldStaysAsItWas() throws Exception {
+    List<GoldDailyRow> before;
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), 0)) {
+      before = GoldReader.readDaily(pg.connection());
+    }
+
+    assertThat(OneRing.commandLine().execute(runArgs("it-bad", 19))).as("the run fails").isEqualTo(1);
+
+    JsonNode report = Json.MAPPER.readTree(dir.resolve("out/runs/it-bad/report.json").toFile());
+    assertThat(report.get("status").asText()).isEqualTo("failed");
+    Map<String, String> status = new HashMap<>();
+    Map<String, JsonNode> byStep = new HashMap<>();
+    report.get("steps").forEach(s -> {
+      status.put(s.get("step").asText(), s.get("status").asText());
+      byStep.put(s.get("step").asText(), s);
+    });
+    assertThat(status).containsEntry("load-silver", "success").containsEntry("quality-silver", "failed")
+        .containsEntry("gold", "skipped").containsEntry("publish-gold", "skipped").containsEntry("quality-gold", "skipped");
+    String failing = "silver_batch_stats.expect_column_mean_to_be_between(quarantine_share)";
+    assertThat(byStep.get("quality-silver").get("error").asText()).contains(failing);
+    List<String> failedInReport = new ArrayList<>();
+    report.get("quality").forEach(q -> {
+      if (!q.get("success").asBoolean() && q.get("severity").asText().equals("critical")) {
+        failedInReport.add(q.get("suite").asText() + "." + q.get("expectation").asText());
+      }
+    });
+    assertThat(failedInReport).containsExactly(failing);
+    assertThat(Files.readString(dir.resolve("out/runs/it-bad/report.html"))).contains("quarantine_share");
+
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), 0)) {
+      assertThat(GoldReader.readDaily(pg.connection())).as("Gold unchanged").isEqualTo(before);
+      try (Connection c = pg.connection().open(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT success, observed_value FROM gold.quality_results WHERE run_id = 'it-bad'"
+              + " AND suite = 'silver_batch_stats' AND expectation = 'expect_column_mean_to_be_between(quarantine_share)'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getBoolean(1)).isFalse();
+        assertThat(Double.parseDouble(rs.getString(2))).isGreaterThan(0.08);
+      }
+    }
   }
 
   private static long count(ChDbSilverStore store, String table) {

@@ -1,0 +1,224 @@
+package dev.onering.cli.steps;
+
+import dev.onering.cli.Progress;
+import dev.onering.cli.StepContext;
+import dev.onering.lake.Lake;
+import dev.onering.pipeline.Json;
+import dev.onering.pipeline.StepResult;
+import dev.onering.quality.Dialect;
+import dev.onering.quality.ExpectationResult;
+import dev.onering.quality.ExpectationSuite;
+import dev.onering.quality.QualityGate;
+import dev.onering.quality.Severity;
+import dev.onering.quality.SuiteResult;
+import dev.onering.serving.clickhouse.ChDb;
+import dev.onering.serving.postgres.PostgresQuality;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The quality gate: validates Great Expectations suites (platform/quality/great_expectations/
+ * expectations/) against the stores and fails when a critical expectation fails. Placed before
+ * {@code gold} in the spec, a failure on Silver skips Gold and its publication, so Postgres Gold
+ * stays as the last good run left it. Every result goes to {@code gold.quality_results}, the full
+ * GX-shaped validation to the lake, and a summary to the step's JSON result (docs/quality.md).
+ */
+public final class QualityStep implements PipelineStep {
+
+  /** Where the suites live, relative to the OneRing folder; the GX runner in the stack reads the same files. */
+  public static final String SUITES_DIR = "platform/quality/great_expectations/expectations";
+  /** Lake folder of the full validation results, one file per suite and run. */
+  public static final String RESULTS_DIR = "quality/validations";
+  /** How far before the run's last day the latest event may lie: a weekend plus a holiday. */
+  static final int FRESHNESS_DAYS = 4;
+
+  private final String id;
+  private final List<String> suites;
+
+  private QualityStep(String id, List<String> suites) {
+    this.id = id;
+    this.suites = List.copyOf(suites);
+  }
+
+  /** Bronze files and Silver tables of the run's dates: the gate in front of Gold. */
+  public static QualityStep silver() {
+    return new QualityStep("quality-silver", List.of("bronze_ticks", "silver_trades", "silver_bars_1m",
+        "silver_batch_stats"));
+  }
+
+  /** Gold as published in Postgres. */
+  public static QualityStep gold() {
+    return new QualityStep("quality-gold", List.of("gold_daily_bars", "gold_instrument_summary"));
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  public List<String> suites() {
+    return suites;
+  }
+
+  @Override
+  public Outcome execute(StepContext ctx, StepRequest request) throws Exception {
+    Path dir = ctx.settings().home().resolve(SUITES_DIR);
+    List<ExpectationSuite> loaded = new ArrayList<>();
+    for (String name : suites) {
+      loaded.add(ExpectationSuite.read(dir.resolve(name + ".json")));
+    }
+    List<SuiteResult> results = new ArrayList<>();
+    for (ExpectationSuite suite : loaded) {
+      Progress.update("validating " + suite.name());
+      results.add(validate(ctx, request, suite));
+    }
+    Instant at = Instant.now();
+    int recorded = PostgresQuality.record(ctx.postgres(), request.runId(), results, at);
+    Path written = writeResults(ctx.lake(), request.runId(), results);
+
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("suites", suites);
+    details.put("results_recorded", recorded);
+    details.put("validation_results", written == null ? null : written.toString());
+    Map<String, Object> quality = summary(results);
+    long evaluated = results.stream().mapToLong(r -> r.results().size()).sum();
+    long failed = results.stream().mapToLong(r -> r.results().stream().filter(x -> !x.success()).count()).sum();
+    List<String> critical = failures(results, Severity.critical);
+    List<String> warnings = failures(results, Severity.warning);
+    if (!warnings.isEmpty()) {
+      Progress.info("quality warnings: " + String.join("; ", warnings));
+    }
+    if (!critical.isEmpty()) {
+      String error = critical.size() + " critical expectation(s) failed, so nothing downstream is promoted: "
+          + String.join("; ", critical) + ". Fix the data (or the source) and re-run; details in "
+          + PostgresQuality.RESULTS_TABLE + " and the run report.";
+      return new Outcome(StepResult.Status.failed, evaluated, evaluated - failed, 0, details, quality, error);
+    }
+    return new Outcome(StepResult.Status.success, evaluated, evaluated - failed, 0, details, quality, null);
+  }
+
+  private static SuiteResult validate(StepContext ctx, StepRequest request, ExpectationSuite suite) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("run_id", request.runId());
+    meta.put("store", suite.store());
+    meta.put("asset", suite.asset());
+    switch (suite.store()) {
+      case "clickhouse" -> {
+        Set<LocalDate> dates = runDates(ctx, request);
+        meta.put("batch", dates.stream().map(LocalDate::toString).toList());
+        String table = QualityGate.batchTable(suite.asset(), suite.batchColumn(), dates, Dialect.CLICKHOUSE);
+        return QualityGate.validate(suite, table, Dialect.CLICKHOUSE, ctx.silver()::rows, params(dates), meta);
+      }
+      case "lake" -> {
+        Set<LocalDate> dates = runDates(ctx, request);
+        meta.put("batch", dates.stream().map(LocalDate::toString).toList());
+        return QualityGate.validate(suite, lakeLines(ctx.lake(), suite.asset(), dates), Dialect.CLICKHOUSE,
+            ctx.silver()::rows, params(dates), meta);
+      }
+      case "postgres" -> {
+        return QualityGate.validate(suite, suite.asset(), Dialect.POSTGRES,
+            sql -> PostgresQuality.rows(ctx.postgres(), sql), params(Set.of()), meta);
+      }
+      default -> throw new IllegalArgumentException("suite " + suite.name() + " names the store '" + suite.store()
+          + "'; the gate knows clickhouse, postgres and lake");
+    }
+  }
+
+  /** The run's dates, or every date Silver holds when the step was called without any. */
+  private static Set<LocalDate> runDates(StepContext ctx, StepRequest request) {
+    Set<LocalDate> dates = new TreeSet<>(request.dates());
+    if (dates.isEmpty()) {
+      for (Map<String, Object> r : ctx.silver().rows("SELECT DISTINCT toString(trade_date) AS d FROM silver.batch_stats")) {
+        dates.add(LocalDate.parse(String.valueOf(r.get("d"))));
+      }
+    }
+    return dates;
+  }
+
+  /**
+   * Suite parameters: the freshness window. The latest event must fall between the start of the
+   * day {@value #FRESHNESS_DAYS} days before the run's last date and the end of that last date.
+   */
+  static Map<String, Object> params(Set<LocalDate> dates) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    LocalDate last = dates.stream().max(LocalDate::compareTo).orElse(null);
+    if (last != null) {
+      p.put("freshness_floor", last.minusDays(FRESHNESS_DAYS) + " 00:00:00");
+      p.put("batch_end", last + " 23:59:59.999999");
+    }
+    return p;
+  }
+
+  /** The lake's lines of the run's dates as a one-column table ({@code line}), read by the ClickHouse engine. */
+  static String lakeLines(Lake lake, String asset, Set<LocalDate> dates) {
+    if (!lake.isLocal()) {
+      throw new UnsupportedOperationException("the embedded gate reads Bronze from a local lake, not " + lake.root());
+    }
+    String glob = dates.isEmpty() ? "*"
+        : dates.size() == 1 ? dates.iterator().next().toString()
+        : dates.stream().map(LocalDate::toString).collect(Collectors.joining(",", "{", "}"));
+    String pattern = lake.path(asset).toAbsolutePath() + "/date=" + glob + "/*.jsonl";
+    return "file(" + ChDb.quote(pattern) + ", 'LineAsString')";
+  }
+
+  private static List<String> failures(List<SuiteResult> results, Severity severity) {
+    List<String> out = new ArrayList<>();
+    for (SuiteResult s : results) {
+      for (ExpectationResult r : s.failed(severity)) {
+        out.add(s.suiteName() + "." + r.expectationConfig().id() + " (observed " + r.observedText() + ")");
+      }
+    }
+    return out;
+  }
+
+  /** The compact summary for the step result and the report: one row per expectation, no samples. */
+  static Map<String, Object> summary(List<SuiteResult> results) {
+    List<Map<String, Object>> suites = new ArrayList<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (SuiteResult s : results) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("suite", s.suiteName());
+      m.put("success", s.success());
+      m.put("statistics", s.statistics());
+      suites.add(m);
+      for (ExpectationResult r : s.results()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("suite", s.suiteName());
+        row.put("expectation", r.expectationConfig().id());
+        row.put("success", r.success());
+        row.put("observed_value", r.observedText());
+        row.put("severity", r.severity().name());
+        row.put("unexpected_count", r.unexpectedCount());
+        rows.add(row);
+      }
+    }
+    Map<String, Object> q = new LinkedHashMap<>();
+    q.put("success", results.stream().allMatch(SuiteResult::success));
+    q.put("suites", suites);
+    q.put("expectations", rows);
+    return q;
+  }
+
+  private static Path writeResults(Lake lake, String runId, List<SuiteResult> results) throws IOException {
+    if (!lake.isLocal() || runId == null) {
+      return null;
+    }
+    Path dir = lake.path(RESULTS_DIR + "/run_id=" + runId);
+    Files.createDirectories(dir);
+    for (SuiteResult r : results) {
+      Files.writeString(dir.resolve(r.suiteName() + ".json"),
+          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n");
+    }
+    return dir;
+  }
+}
