@@ -522,9 +522,27 @@ public final class HtmlReport {
       return null;
     }
 
+    /** One sentence a client reads first: how many checks ran, and which critical ones stopped the run. */
+    private void qualitySummary(List<?> rows) {
+      long failed = rows.stream().filter(o -> Boolean.FALSE.equals(((Map<?, ?>) o).get("success"))).count();
+      List<String> critical = rows.stream().map(o -> (Map<?, ?>) o)
+          .filter(m -> Boolean.FALSE.equals(m.get("success")) && "critical".equals(m.get("severity")))
+          .map(m -> (m.get("suite") == null ? "" : m.get("suite") + ".") + m.get("expectation")).toList();
+      h.append("<p class=\"note\" id=\"quality-summary\">").append(rows.size()).append(" expectations checked, ")
+          .append(failed).append(" failed");
+      if (critical.isEmpty()) {
+        h.append("; no critical failure, so promotion was allowed.");
+      } else {
+        h.append("; critical, so promotion was stopped: <strong>").append(esc(String.join(", ", critical)))
+            .append("</strong>.");
+      }
+      h.append("</p>\n");
+    }
+
     private void quality(Object quality) {
       open("quality", "Data quality", "The quality gate's expectations for this run.");
       if (quality instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(o -> o instanceof Map)) {
+        qualitySummary(list);
         Set<String> columns = new LinkedHashSet<>();
         // The usual expectation fields first so every suite's table reads the same way.
         for (String k : List.of("expectation", "success", "observed_value", "severity")) {

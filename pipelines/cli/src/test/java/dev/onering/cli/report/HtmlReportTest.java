@@ -162,6 +162,24 @@ class HtmlReportTest {
   }
 
   @Test
+  void qualitySaysFirstWhetherACriticalFailureStoppedPromotion() {
+    Document passed = parse(ReportFixtures.full());
+    assertThat(passed.selectFirst("#quality-summary").text())
+        .isEqualTo("2 expectations checked, 1 failed; no critical failure, so promotion was allowed.");
+
+    RunReport full = ReportFixtures.full();
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    rows.add(Map.of("suite", "silver_batch_stats", "expectation", "mean(quarantine_share)", "success", false,
+        "severity", "critical", "observed_value", "0.105"));
+    rows.add(Map.of("suite", "silver_trades", "expectation", "not_null(price)", "success", true, "severity", "critical"));
+    RunReport blocked = new RunReport(full.runId(), full.pipeline(), full.runtime(), full.lake(), full.startedAt(),
+        full.finishedAt(), full.durationMs(), full.status(), full.steps(), full.layers(), full.quarantineByReason(),
+        full.prices(), full.intraday(), full.instruments(), full.dataset(), rows);
+    assertThat(parse(blocked).selectFirst("#quality-summary").text()).isEqualTo("2 expectations checked, 1 failed; "
+        + "critical, so promotion was stopped: silver_batch_stats.mean(quarantine_share).");
+  }
+
+  @Test
   void qualityOfAnyOtherShapeIsShownAsJson() {
     RunReport full = ReportFixtures.full();
     RunReport other = new RunReport(full.runId(), full.pipeline(), full.runtime(), full.lake(), full.startedAt(),
