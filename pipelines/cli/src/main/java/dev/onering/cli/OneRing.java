@@ -26,7 +26,6 @@ import picocli.CommandLine.Command;
       StepCommand.QualitySilver.class,
       StepCommand.Gold.class,
       StepCommand.PublishGold.class,
-      StepCommand.QualityGold.class,
       OneRing.StepsCommand.class,
       dev.onering.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class

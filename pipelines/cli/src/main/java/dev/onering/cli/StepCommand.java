@@ -114,16 +114,6 @@ abstract class StepCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "quality-gold", mixinStandardHelpOptions = true,
-      description = {"Validate the Gold suites on the published Postgres tables (gold.daily_bars, gold.instrument_summary).",
-          "Exits 1 when a critical expectation fails; results go where quality-silver's go (docs/quality.md)."})
-  static final class QualityGold extends StepCommand {
-    @Override
-    String stepId() {
-      return "quality-gold";
-    }
-  }
-
   @Command(name = "gold", mixinStandardHelpOptions = true,
       description = "Build Gold from all of Silver: daily bars, returns, SMA-20, z-score, volatility, RSI-14, instrument summary (docs/metrics.md).")
   static final class Gold extends StepCommand {
@@ -134,7 +124,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "publish-gold", mixinStandardHelpOptions = true,
-      description = "Replace the Postgres gold tables with the gold zone in one transaction; readers never see half a publish.")
+      description = {"Replace the Postgres gold tables with the gold zone in one transaction; readers never see half a publish.",
+          "The Gold expectation suites run inside that transaction: a critical failure rolls it back, Gold stays as it was."})
   static final class PublishGold extends StepCommand {
     @Override
     String stepId() {

@@ -30,4 +30,15 @@ public record SuiteResult(
   public List<ExpectationResult> failed(Severity severity) {
     return results.stream().filter(r -> !r.success() && r.severity() == severity).toList();
   }
+
+  /** Failed expectations of a severity across suites, as people read them: {@code suite.expectation (observed X)}. */
+  public static List<String> describeFailures(List<SuiteResult> suites, Severity severity) {
+    List<String> out = new java.util.ArrayList<>();
+    for (SuiteResult s : suites) {
+      for (ExpectationResult r : s.failed(severity)) {
+        out.add(s.suiteName() + "." + r.expectationConfig().id() + " (observed " + r.observedText() + ")");
+      }
+    }
+    return out;
+  }
 }

@@ -27,10 +27,11 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The quality gate: validates Great Expectations suites (platform/quality/great_expectations/
- * expectations/) against the stores and fails when a critical expectation fails. Placed before
- * {@code gold} in the spec, a failure on Silver skips Gold and its publication, so Postgres Gold
- * stays as the last good run left it. Every result goes to {@code gold.quality_results}, the full
+ * The quality gate on Silver: validates Great Expectations suites (platform/quality/
+ * great_expectations/expectations/) against the stores and fails when a critical expectation
+ * fails. Placed before {@code gold} in the spec, a failure skips Gold and its publication, so
+ * Postgres Gold stays as the last good run left it. (Gold's own suites run inside the publishing
+ * transaction, in {@link PublishGoldStep}.) Every result goes to {@code gold.quality_results}, the full
  * GX-shaped validation to the lake, and a summary to the step's JSON result (docs/quality.md).
  */
 public final class QualityStep implements PipelineStep {
@@ -56,11 +57,6 @@ public final class QualityStep implements PipelineStep {
         "silver_batch_stats"));
   }
 
-  /** Gold as published in Postgres. */
-  public static QualityStep gold() {
-    return new QualityStep("quality-gold", List.of("gold_daily_bars", "gold_instrument_summary"));
-  }
-
   @Override
   public String id() {
     return id;
@@ -72,11 +68,7 @@ public final class QualityStep implements PipelineStep {
 
   @Override
   public Outcome execute(StepContext ctx, StepRequest request) throws Exception {
-    Path dir = ctx.settings().home().resolve(SUITES_DIR);
-    List<ExpectationSuite> loaded = new ArrayList<>();
-    for (String name : suites) {
-      loaded.add(ExpectationSuite.read(dir.resolve(name + ".json")));
-    }
+    List<ExpectationSuite> loaded = load(ctx, suites);
     List<SuiteResult> results = new ArrayList<>();
     for (ExpectationSuite suite : loaded) {
       Progress.update("validating " + suite.name());
@@ -93,8 +85,8 @@ public final class QualityStep implements PipelineStep {
     Map<String, Object> quality = summary(results);
     long evaluated = results.stream().mapToLong(r -> r.results().size()).sum();
     long failed = results.stream().mapToLong(r -> r.results().stream().filter(x -> !x.success()).count()).sum();
-    List<String> critical = failures(results, Severity.critical);
-    List<String> warnings = failures(results, Severity.warning);
+    List<String> critical = SuiteResult.describeFailures(results, Severity.critical);
+    List<String> warnings = SuiteResult.describeFailures(results, Severity.warning);
     if (!warnings.isEmpty()) {
       Progress.info("quality warnings: " + String.join("; ", warnings));
     }
@@ -105,6 +97,16 @@ public final class QualityStep implements PipelineStep {
       return new Outcome(StepResult.Status.failed, evaluated, evaluated - failed, 0, details, quality, error);
     }
     return new Outcome(StepResult.Status.success, evaluated, evaluated - failed, 0, details, quality, null);
+  }
+
+  /** The named suites from {@value #SUITES_DIR}, read and checked before anything runs. */
+  static List<ExpectationSuite> load(StepContext ctx, List<String> names) {
+    Path dir = ctx.settings().home().resolve(SUITES_DIR);
+    List<ExpectationSuite> loaded = new ArrayList<>();
+    for (String name : names) {
+      loaded.add(ExpectationSuite.read(dir.resolve(name + ".json")));
+    }
+    return loaded;
   }
 
   private static SuiteResult validate(StepContext ctx, StepRequest request, ExpectationSuite suite) {
@@ -171,16 +173,6 @@ public final class QualityStep implements PipelineStep {
     return "file(" + ChDb.quote(pattern) + ", 'LineAsString')";
   }
 
-  private static List<String> failures(List<SuiteResult> results, Severity severity) {
-    List<String> out = new ArrayList<>();
-    for (SuiteResult s : results) {
-      for (ExpectationResult r : s.failed(severity)) {
-        out.add(s.suiteName() + "." + r.expectationConfig().id() + " (observed " + r.observedText() + ")");
-      }
-    }
-    return out;
-  }
-
   /** The compact summary for the step result and the report: one row per expectation, no samples. */
   static Map<String, Object> summary(List<SuiteResult> results) {
     List<Map<String, Object>> suites = new ArrayList<>();
@@ -209,7 +201,7 @@ public final class QualityStep implements PipelineStep {
     return q;
   }
 
-  private static Path writeResults(Lake lake, String runId, List<SuiteResult> results) throws IOException {
+  static Path writeResults(Lake lake, String runId, List<SuiteResult> results) throws IOException {
     if (!lake.isLocal() || runId == null) {
       return null;
     }

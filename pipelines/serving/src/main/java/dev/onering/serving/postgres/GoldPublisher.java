@@ -57,6 +57,22 @@ public final class GoldPublisher {
    */
   public static GoldPublication publish(
       PostgresConnection settings, String runId, List<GoldDailyRow> daily, List<InstrumentSummary> summary) {
+    return publish(settings, runId, daily, summary, c -> {});
+  }
+
+  /**
+   * A check on the new Gold inside the publishing transaction, after the rows are written and
+   * before they are committed: it sees the new Gold, readers do not. Throwing rolls the publish
+   * back, so a Gold that fails its checks is never visible. The quality gate uses it.
+   */
+  @FunctionalInterface
+  public interface BeforeCommit {
+    void check(Connection transaction) throws SQLException;
+  }
+
+  /** {@link #publish(PostgresConnection, String, List, List)} with a check that may refuse the new Gold. */
+  public static GoldPublication publish(PostgresConnection settings, String runId, List<GoldDailyRow> daily,
+      List<InstrumentSummary> summary, BeforeCommit beforeCommit) {
     if (runId == null || runId.isBlank()) {
       throw new IllegalArgumentException("runId is required: gold.publications records which run published");
     }
@@ -95,6 +111,7 @@ public final class GoldPublisher {
           ps.executeBatch();
         }
         current = null;
+        beforeCommit.check(c);
         c.commit();
         LOG.log(Level.INFO, "Published Gold #{0} for run {1}: {2} daily rows, {3} summary rows in {4} ms",
             String.valueOf(id), runId, String.valueOf(dailyRows), String.valueOf(summaryRows),

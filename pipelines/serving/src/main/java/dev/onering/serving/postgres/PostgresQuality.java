@@ -1,12 +1,17 @@
 package dev.onering.serving.postgres;
 
+import dev.onering.quality.Dialect;
 import dev.onering.quality.ExpectationResult;
+import dev.onering.quality.ExpectationSuite;
+import dev.onering.quality.QualityGate;
+import dev.onering.quality.Severity;
 import dev.onering.quality.SuiteResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -27,7 +32,30 @@ public final class PostgresQuality {
 
   /** Rows of a query, column label to value, for {@link dev.onering.quality.QualityGate.Sql}. */
   public static List<Map<String, Object>> rows(PostgresConnection pg, String sql) throws SQLException {
-    try (Connection c = pg.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = pg.open()) {
+      return read(c, sql);
+    }
+  }
+
+  /**
+   * Rows of a query inside an open transaction (a publish being checked before commit). A failing
+   * query rolls back to a savepoint: Postgres would otherwise refuse every later statement of the
+   * transaction, and one broken check must not turn into all of them failing.
+   */
+  public static List<Map<String, Object>> rowsInTransaction(Connection c, String sql) throws SQLException {
+    Savepoint sp = c.setSavepoint();
+    try {
+      List<Map<String, Object>> out = read(c, sql);
+      c.releaseSavepoint(sp);
+      return out;
+    } catch (SQLException e) {
+      c.rollback(sp);
+      throw e;
+    }
+  }
+
+  private static List<Map<String, Object>> read(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       ResultSetMetaData md = rs.getMetaData();
       List<Map<String, Object>> out = new ArrayList<>();
       while (rs.next()) {
@@ -39,6 +67,34 @@ public final class PostgresQuality {
       }
       return out;
     }
+  }
+
+  /** Gold that failed a critical expectation before its publish was committed; nothing of it is visible. */
+  public static final class GoldRejectedException extends RuntimeException {
+    public GoldRejectedException(List<String> failures) {
+      super(failures.size() + " critical Gold expectation(s) failed, so the publish was rolled back and the previous "
+          + "Gold is unchanged: " + String.join("; ", failures) + ". Fix the cause upstream and run gold and "
+          + "publish-gold again; details in " + RESULTS_TABLE + " and the run report.");
+    }
+  }
+
+  /**
+   * The quality gate on Gold, for {@link GoldPublisher#publish(PostgresConnection, String, List, List,
+   * GoldPublisher.BeforeCommit)}: validates the suites on the new, uncommitted Gold, adds the
+   * results to {@code results}, and refuses the publish when a critical expectation failed.
+   */
+  public static GoldPublisher.BeforeCommit gate(List<ExpectationSuite> suites, Map<String, Object> meta,
+      List<SuiteResult> results) {
+    return c -> {
+      for (ExpectationSuite s : suites) {
+        results.add(QualityGate.validate(s, s.asset(), Dialect.POSTGRES, sql -> rowsInTransaction(c, sql), Map.of(),
+            meta));
+      }
+      List<String> failed = SuiteResult.describeFailures(results, Severity.critical);
+      if (!failed.isEmpty()) {
+        throw new GoldRejectedException(failed);
+      }
+    };
   }
 
   /**
