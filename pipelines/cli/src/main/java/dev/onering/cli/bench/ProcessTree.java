@@ -14,8 +14,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Runs a command and samples the resident memory of its whole process tree (the JVM and what it
- * starts, such as the embedded Postgres), so a figure covers every process involved.
+ * Runs a command and samples the memory of its whole process tree (the JVM and what it starts,
+ * such as the embedded Postgres), so a figure covers every process involved. It sums PSS, not RSS:
+ * Hadoop forks the JVM to run chmod, and a fork's RSS counts the parent's pages a second time.
  */
 final class ProcessTree {
   private ProcessTree() {}
@@ -34,7 +35,7 @@ final class ProcessTree {
     return new Measured(p.exitValue(), wall, peak);
   }
 
-  /** Sum of VmRSS over a process and its descendants, from /proc. */
+  /** Sum of proportional set sizes over a process and its descendants, from /proc. */
   static long treeRss(long root) {
     Map<Long, List<Long>> children = new HashMap<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -71,8 +72,8 @@ final class ProcessTree {
 
   private static long rss(long pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps_rollup"))) {
+        if (line.startsWith("Pss:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
       }
