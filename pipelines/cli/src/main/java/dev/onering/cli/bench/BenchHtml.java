@@ -18,19 +18,20 @@ final class BenchHtml {
         th:first-child,td:first-child{text-align:left}</style>
         <script>%s</script></head><body>
         <h1>OneRing batch path vs DuckDB, same Bronze files, same Gold rows</h1>
-        <p>Medians of %s runs after %s warm-up(s), each a fresh process; memory is the peak resident set of every process involved.</p>
+        <p>Medians of %s runs after %s warm-up(s), each a fresh process; memory is the peak PSS summed over every process involved.</p>
         <div id="time" class="chart"></div><div id="rate" class="chart"></div><table id="t"></table>
         <script type="application/json" id="data">%s</script>
         <script>
         const r = JSON.parse(document.getElementById('data').textContent);
         const sizes = r.sizes.map(s => s.size);
-        echarts.init(document.getElementById('time')).setOption({title:{text:'Wall time (s), lower is better'},
-          tooltip:{trigger:'axis'}, legend:{top:24}, xAxis:{type:'category',data:sizes}, yAxis:{type:'value'},
+        echarts.init(document.getElementById('time')).setOption({title:{text:'Wall time (s), lower is better', left:0},
+          tooltip:{trigger:'axis'}, legend:{top:0, right:0}, grid:{top:60}, xAxis:{type:'category',data:sizes},
+          yAxis:[{type:'value',name:'seconds'},{type:'value',name:'ratio',splitLine:{show:false}}],
           series:[{name:'OneRing',type:'bar',data:r.sizes.map(s=>s.onering_median_ms/1000)},
                   {name:'DuckDB',type:'bar',data:r.sizes.map(s=>s.duckdb_median_ms/1000)},
-                  {name:'ratio OneRing/DuckDB',type:'line',yAxisIndex:0,data:r.sizes.map(s=>+s.ratio.toFixed(2))}]});
-        echarts.init(document.getElementById('rate')).setOption({title:{text:'Throughput (ticks/s), higher is better'},
-          tooltip:{trigger:'axis'}, legend:{top:24}, xAxis:{type:'category',data:sizes}, yAxis:{type:'value'},
+                  {name:'ratio OneRing/DuckDB',type:'line',yAxisIndex:1,data:r.sizes.map(s=>+s.ratio.toFixed(2))}]});
+        echarts.init(document.getElementById('rate')).setOption({title:{text:'Throughput (Bronze lines/s), higher is better', left:0},
+          tooltip:{trigger:'axis'}, legend:{top:0, right:0}, grid:{top:60}, xAxis:{type:'category',data:sizes}, yAxis:{type:'value'},
           series:[{name:'OneRing',type:'line',data:r.sizes.map(s=>Math.round(s.onering_ticks_per_second))},
                   {name:'DuckDB',type:'line',data:r.sizes.map(s=>Math.round(s.duckdb_ticks_per_second))}]});
         const rows = r.sizes.map(s => `<tr><td>${s.size}</td><td>${s.lines.toLocaleString()}</td><td>${(s.onering_median_ms/1000).toFixed(1)}</td>`
@@ -38,7 +39,7 @@ final class BenchHtml {
           + `<td>${(s.duckdb_peak_rss/1e9).toFixed(1)} GB</td><td>${Object.entries(s.onering_steps_median_ms).map(([k,v])=>k+' '+(v/1000).toFixed(1)+' s').join(', ')}</td>`
           + `<td>${s.equality.only_one_ring===0&&s.equality.only_duck_db===0&&s.equality.differing===0?'equal':'DIFFERENT'}</td></tr>`).join('');
         document.getElementById('t').innerHTML = '<tr><th>size</th><th>lines</th><th>OneRing s</th><th>DuckDB s</th><th>ratio</th>'
-          + '<th>OneRing RSS</th><th>DuckDB RSS</th><th>OneRing steps</th><th>Gold</th></tr>' + rows;
+          + '<th>OneRing memory</th><th>DuckDB memory</th><th>OneRing steps</th><th>Gold</th></tr>' + rows;
         </script></body></html>
         """.formatted(Assets.echarts(), report.get("runs"), report.get("warmups"), data);
   }
