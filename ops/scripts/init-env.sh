@@ -22,7 +22,7 @@ done
 
 random_bytes() { head -c "$1" /dev/urandom; }
 # 24 URL-safe characters: no quoting problems in URLs, shells or YAML.
-gen_password() { random_bytes 48 | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
+gen_password() { random_bytes 48 | base64 -w0 | tr -dc 'A-Za-z0-9' | cut -c1-24; }
 gen_fernet()   { random_bytes 32 | base64 | tr '+/' '-_' | tr -d '\n'; }
 gen_hex32()    { random_bytes 16 | od -An -tx1 | tr -d ' \n'; }
 gen_base64()   { random_bytes 32 | base64 | tr -d '\n'; }

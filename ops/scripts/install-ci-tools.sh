@@ -25,4 +25,4 @@ $sudo apt-get update -qq
 # service is not started in a container without systemd.
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 docker-compose version --short
-promtool --version | head -n 1
+promtool --version | sed -n 1p
