@@ -26,10 +26,6 @@ public final class Spark {
         .config("spark.sql.datetime.java8API.enabled", "true")
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
-        // Partitioned writes keep a writer per date open instead of sorting every row by date
-        // first: the Silver job's tasks already hand over whole dates, one after the other.
-        .config("spark.sql.optimizer.plannedWrite.enabled", "false")
-        .config("spark.sql.maxConcurrentOutputFileWriters", "64")
         .getOrCreate();
   }
 }

@@ -55,8 +55,7 @@ public final class LakeFs implements Serializable {
 
   private Configuration conf() {
     if (conf == null) {
-      // One per settings and JVM: building a Configuration parses Hadoop's XML defaults, which
-      // cost more than reading a small Bronze file when every task did it.
+      // One per settings and JVM, so Hadoop's XML defaults are parsed once, not once per task.
       conf = CONFIGURATIONS.computeIfAbsent(hadoopSettings, s -> {
         Configuration c = new Configuration();
         s.forEach(c::set);
