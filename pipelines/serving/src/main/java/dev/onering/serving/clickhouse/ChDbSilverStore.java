@@ -154,6 +154,13 @@ public final class ChDbSilverStore implements SilverStore {
   }
 
   @Override
+  public void insertJsonEachRow(String table, String jsonLines) {
+    if (!jsonLines.isBlank()) {
+      db.execute("INSERT INTO " + table + " FORMAT JSONEachRow\n" + jsonLines);
+    }
+  }
+
+  @Override
   public List<Map<String, Object>> rows(String sql) {
     return db.rows(sql);
   }

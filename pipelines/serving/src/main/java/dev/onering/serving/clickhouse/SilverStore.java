@@ -45,6 +45,13 @@ public interface SilverStore extends AutoCloseable {
    */
   long count(SilverTable table, LocalDate date);
 
+  /**
+   * Inserts rows given as JSON lines (ClickHouse's JSONEachRow format) into {@code table}. The
+   * streaming path upserts this way: its tables are ReplacingMergeTree on their key, so a row sent
+   * again after a restart, or a bar re-emitted by a late firing, replaces the earlier one.
+   */
+  void insertJsonEachRow(String table, String jsonLines);
+
   /** Runs a read query and returns its rows; see {@link ChDb#rows(String)} for value types. */
   List<Map<String, Object>> rows(String sql);
 

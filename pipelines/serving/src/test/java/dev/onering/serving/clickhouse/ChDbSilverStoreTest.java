@@ -197,6 +197,29 @@ class ChDbSilverStoreTest {
         .toList();
   }
 
+  @Test
+  void jsonRowsUpsertByKeySoAReplayedOrReEmittedBarReplacesTheEarlierOne() {
+    String bar = "{\"symbol\":\"AAPL\",\"bar_start\":\"2026-09-01 14:31:00.000000\","
+        + "\"trade_date\":\"2026-09-01\",\"open\":1,\"high\":3,\"low\":0.5,\"close\":%s,"
+        + "\"volume\":10,\"notional\":20,\"vwap\":2,\"trade_count\":%d}";
+    store.insertJsonEachRow("silver.bars_1m", bar.formatted("2", 4) + "\n");
+    store.insertJsonEachRow("silver.bars_1m", bar.formatted("2.5", 5) + "\n");
+    store.insertJsonEachRow("silver.bars_1m", " ");
+
+    assertThat(store.count(SilverTable.BARS_1M, DAY1)).isEqualTo(2);
+    List<Bar> finalBars = store.rows("SELECT symbol, toUnixTimestamp64Micro(bar_start) AS us, open,"
+            + " high, low, close, volume, notional, vwap, trade_count FROM silver.bars_1m FINAL")
+        .stream()
+        .map(r -> new Bar((String) r.get("symbol"), num(r, "us").longValue(),
+            num(r, "open").doubleValue(), num(r, "high").doubleValue(),
+            num(r, "low").doubleValue(), num(r, "close").doubleValue(),
+            num(r, "volume").doubleValue(), num(r, "notional").doubleValue(),
+            num(r, "vwap").doubleValue(), num(r, "trade_count").longValue()))
+        .toList();
+    long start = java.time.Instant.parse("2026-09-01T14:31:00Z").toEpochMilli() * 1000;
+    assertThat(finalBars).containsExactly(new Bar("AAPL", start, 1, 3, 0.5, 2.5, 10, 20, 2, 5));
+  }
+
   private List<Bar> storedBars(LocalDate date) {
     return store.rows("SELECT symbol, toUnixTimestamp64Micro(bar_start) AS us, open, high, low,"
             + " close, volume, notional, vwap, trade_count FROM silver.bars_1m WHERE trade_date = '"
