@@ -1,0 +1,16 @@
+package dev.onering.stream.job;
+
+import dev.onering.ticks.Tick;
+
+/**
+ * A tick that passed the record rules, still carrying the message it came from: the rules that
+ * need more than one record (spikes, duplicates) and lateness may yet send it to an output that
+ * keeps the message as received.
+ */
+public record Arrival(Tick tick, String payload, String origin, long receivedAtMicros) {
+
+  /** Event time in Flink's unit (milliseconds); the tick keeps microseconds. */
+  public long timestampMillis() {
+    return Math.floorDiv(tick.eventTimeMicros(), 1_000L);
+  }
+}
