@@ -64,3 +64,21 @@ ENGINE = ReplacingMergeTree
 PARTITION BY trade_date
 ORDER BY trade_date;
 --rollback DROP TABLE IF EXISTS silver.batch_stats;
+
+--changeset onering:silver-005-alerts
+--comment: One row per CEP match of the streaming job (docs/streaming.md). ReplacingMergeTree on (symbol, pattern, first_bar_start): a match found again after a restart replaces the earlier row.
+CREATE TABLE silver.alerts
+(
+    symbol          LowCardinality(String),
+    pattern         LowCardinality(String),
+    first_bar_start DateTime64(6, 'UTC'),
+    last_bar_start  DateTime64(6, 'UTC'),
+    trade_date      Date,
+    bars            Int32,
+    move            Float64,
+    detail          String
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY trade_date
+ORDER BY (symbol, pattern, first_bar_start);
+--rollback DROP TABLE IF EXISTS silver.alerts;

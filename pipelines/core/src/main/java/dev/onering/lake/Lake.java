@@ -71,6 +71,10 @@ public final class Lake {
   public static final String QUARANTINE_OHLCV_CSV = "quarantine/ohlcv_csv";
   public static final String GOLD_DAILY_BARS = "gold/daily_bars";
   public static final String GOLD_INSTRUMENT_SUMMARY = "gold/instrument_summary";
+  // The streaming job's tables: apart from the batch ones, whose dates load-silver replaces whole.
+  public static final String SILVER_STREAM_BARS_1M = "silver/stream_bars_1m";
+  public static final String SILVER_STREAM_LATE_TICKS = "silver/stream_late_ticks";
+  public static final String QUARANTINE_STREAM_TICKS = "quarantine/stream_ticks";
 
   public static String datePartition(String table, String column, LocalDate date) {
     return table + "/" + column + "=" + date;

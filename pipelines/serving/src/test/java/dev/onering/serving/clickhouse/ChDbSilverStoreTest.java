@@ -36,7 +36,7 @@ class ChDbSilverStoreTest {
     lake = Lake.at(lakeRoot);
     store = ChDbSilverStore.open(dataDir);
     db = store.chdb();
-    assertThat(store.migrate(ChangelogApplier.locateDefaultChangelog())).isEqualTo(4);
+    assertThat(store.migrate(ChangelogApplier.locateDefaultChangelog())).isEqualTo(5);
   }
 
   @AfterEach

@@ -38,7 +38,7 @@ class ChangelogApplierTest {
     List<ChangeSetSql> changeSets = ChangelogApplier.parse(CHANGELOG);
     assertThat(changeSets).extracting(ChangeSetSql::id)
         .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m",
-            "silver-004-batch_stats");
+            "silver-004-batch_stats", "silver-005-alerts");
     assertThat(changeSets).allSatisfy(cs -> {
       assertThat(cs.author()).isEqualTo("onering");
       assertThat(cs.filename()).isEqualTo("changelog.sql");
@@ -95,7 +95,7 @@ class ChangelogApplierTest {
     assertThat(tracking()).isEqualTo(recordBefore);
     assertThat(recordBefore).extracting(r -> r.get("ID"))
         .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m",
-            "silver-004-batch_stats");
+            "silver-004-batch_stats", "silver-005-alerts");
     assertThat(recordBefore).extracting(r -> r.get("EXECTYPE")).containsOnly("EXECUTED");
   }
 
@@ -137,7 +137,7 @@ class ChangelogApplierTest {
         + " AND table = 'trades' AND name = 'venue_id'")).isEqualTo(1L);
     assertThat(tracking()).extracting(r -> r.get("ID") + "@" + r.get("ORDEREXECUTED"))
         .containsExactly("silver-001-database@1", "silver-002-trades@2", "silver-003-bars_1m@3",
-            "silver-004-batch_stats@4", "extra-1@5");
+            "silver-004-batch_stats@4", "silver-005-alerts@5", "extra-1@6");
   }
 
   @Test

@@ -9,6 +9,18 @@ import dev.onering.ticks.Tick;
  */
 public record Arrival(Tick tick, String payload, String origin, long receivedAtMicros) {
 
+  /** One JSON line of {@code silver/stream_late_ticks}: the message as received, and where from. */
+  public String toLateJson() {
+    StringBuilder b = new StringBuilder(256);
+    b.append("{\"received_at\":").append(receivedAtMicros).append(",\"origin\":");
+    QuarantinedRecord.appendJsonString(b, origin);
+    b.append(",\"trade\":");
+    tick.appendJson(b);
+    b.append(",\"raw\":");
+    QuarantinedRecord.appendJsonString(b, payload);
+    return b.append('}').toString();
+  }
+
   /** Event time in Flink's unit (milliseconds); the tick keeps microseconds. */
   public long timestampMillis() {
     return Math.floorDiv(tick.eventTimeMicros(), 1_000L);

@@ -28,6 +28,16 @@ public record QuarantinedRecord(
         arrival.receivedAtMicros());
   }
 
+  static void appendJsonString(StringBuilder b, String value) {
+    StringWriter out = new StringWriter(value.length() + 16);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    b.append(out);
+  }
+
   /** One JSON line, the shape docs/streaming.md gives for {@code quarantine/stream_ticks}. */
   public String toJson() {
     StringWriter out = new StringWriter(256);

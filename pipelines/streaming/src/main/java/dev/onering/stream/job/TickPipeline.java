@@ -19,6 +19,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class TickPipeline {
   private TickPipeline() {}
 
+  /** How far event time moves between two watermarks; far below the minute a bar spans. */
+  static final Duration WATERMARK_STEP = Duration.ofSeconds(1);
+
   /**
    * @param bars every emission of every minute: revisions as they fire, then one copy marked closed
    */
@@ -43,7 +46,8 @@ public final class TickPipeline {
     SingleOutputStreamOperator<Arrival> parsed =
         messages.process(new TickParsing()).name("parse").uid("parse");
     DataStream<Arrival> timed = parsed.assignTimestampsAndWatermarks(
-            WatermarkStrategy.<Arrival>forBoundedOutOfOrderness(settings.outOfOrderness())
+            WatermarkStrategy.<Arrival>forGenerator(
+                    context -> new EventTimeWatermarks(settings.outOfOrderness(), WATERMARK_STEP))
                 .withTimestampAssigner((a, previous) -> a.timestampMillis())
                 // A partition that goes quiet (a closed market) must not hold every symbol's bars back.
                 .withIdleness(Duration.ofSeconds(10)))

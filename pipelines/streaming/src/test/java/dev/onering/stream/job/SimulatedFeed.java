@@ -1,0 +1,52 @@
+package dev.onering.stream.job;
+
+import dev.onering.bars.MinuteBar;
+import dev.onering.instruments.ReferenceData;
+import dev.onering.simulator.MarketSimulator;
+import dev.onering.simulator.SimulationConfig;
+import dev.onering.ticks.BatchCleaner;
+import dev.onering.ticks.Tick;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The simulator's Bronze lines in arrival order, as the stream would receive them, and what the
+ * batch path's own cleaner makes of the same lines: the independent expectation for the job.
+ */
+record SimulatedFeed(List<Received> messages, List<Tick> batchKept, List<MinuteBar> batchBars,
+    List<String> batchQuarantine) {
+
+  static SimulatedFeed of(SimulationConfig config) throws Exception {
+    ReferenceData reference = ReferenceData.standard();
+    List<Received> messages = new ArrayList<>();
+    List<Tick> kept = new ArrayList<>();
+    List<MinuteBar> bars = new ArrayList<>();
+    List<String> quarantine = new ArrayList<>();
+    new MarketSimulator(config, reference).run(day -> {
+      BatchCleaner cleaner = new BatchCleaner(reference, day.date(), new BatchCleaner.Output() {
+        @Override
+        public void kept(BatchCleaner.Kept k) {
+          kept.add(k.tick());
+        }
+
+        @Override
+        public void quarantined(BatchCleaner.Quarantined q) {
+          quarantine.add(q.reason().code() + " " + q.raw());
+        }
+
+        @Override
+        public void bar(MinuteBar bar) {
+          bars.add(bar);
+        }
+      });
+      long line = 0;
+      for (String l : day.lines()) {
+        line++;
+        cleaner.accept(l, new BatchCleaner.Source(day.date().toString(), line));
+        messages.add(new Received(l, day.date() + ":" + line, 0));
+      }
+      cleaner.finish();
+    });
+    return new SimulatedFeed(messages, kept, bars, quarantine);
+  }
+}
