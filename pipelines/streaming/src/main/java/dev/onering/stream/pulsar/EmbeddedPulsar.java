@@ -201,7 +201,10 @@ public final class EmbeddedPulsar implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the Pulsar broker JVM: " + String.join(" ", command), e);
     }
-    Thread hook = new Thread(() -> stop(process), "onering-pulsar-shutdown");
+    Thread hook = new Thread(() -> {
+      stop(process);
+      deletePidFile(workDir);
+    }, "onering-pulsar-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     EmbeddedPulsar pulsar = new EmbeddedPulsar(process, workDir, logFile, brokerPort, webPort, null, hook);
     try {
@@ -339,6 +342,10 @@ public final class EmbeddedPulsar implements AutoCloseable {
     } catch (IllegalStateException e) {
       // Already shutting down: the hook is running or has run.
     }
+    deletePidFile(workDir);
+  }
+
+  private static void deletePidFile(Path workDir) {
     try {
       Files.deleteIfExists(workDir.resolve(PID_FILE));
     } catch (IOException e) {
