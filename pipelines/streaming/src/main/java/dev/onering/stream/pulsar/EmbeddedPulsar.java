@@ -129,8 +129,6 @@ public final class EmbeddedPulsar implements AutoCloseable {
    *     ready in time; the message carries the tail of the broker's log
    */
   public static EmbeddedPulsar start(Settings settings) {
-    Path lib = settings.lib() != null ? settings.lib() : locateLib();
-    checkLib(lib);
     Path workDir = settings.workDir().toAbsolutePath();
     try {
       Files.createDirectories(workDir);
@@ -138,6 +136,8 @@ public final class EmbeddedPulsar implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the Pulsar work directory " + workDir, e);
     }
+    Path lib = settings.lib() != null ? settings.lib() : locateLib();
+    checkLib(lib);
     // A free port found here can be taken by someone else before the broker binds it; on a busy
     // machine that happens, so a bind failure is retried with new ports.
     IllegalStateException last = null;

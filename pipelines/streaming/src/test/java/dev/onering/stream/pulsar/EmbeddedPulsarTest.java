@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
@@ -63,6 +66,52 @@ class EmbeddedPulsarTest {
       assertThat(m).as("visible after commit").isNotNull();
       assertThat(new String(m.getValue(), StandardCharsets.UTF_8)).isEqualTo("in a transaction");
     }
+  }
+
+  @Test
+  void aBrokerNotReadyInTimeIsStoppedAndTheErrorShowsItsLog() {
+    Path dir = Path.of("target", "pulsar-tests", "timeout-" + System.nanoTime()).toAbsolutePath();
+    EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(dir).withStartTimeout(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> EmbeddedPulsar.start(settings))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not ready after 1 s")
+        .hasMessageContaining(dir.resolve("broker.log").toString())
+        .hasMessageContaining(EmbeddedPulsar.START_TIMEOUT_ENV);
+    assertThat(brokersIn(dir)).isEmpty();
+    PulsarBrokerExtension.deleteTree(dir.resolve("data"));
+  }
+
+  @Test
+  void aStartStopsTheBrokerALostJvmLeftInTheSameWorkDirectory(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("work").toAbsolutePath();
+    Files.createDirectories(dir);
+    // Stands in for a broker whose JVM was killed outright: a process carrying the work-directory
+    // marker, named by the PID file. (The trailing "true" stops bash from exec'ing sleep.)
+    Process orphan = new ProcessBuilder("bash", "-c", "sleep 300; true", "-Donering.pulsar.workdir=" + dir).start();
+    Files.writeString(dir.resolve("broker.pid"), Long.toString(orphan.pid()));
+    Process unrelated = new ProcessBuilder("bash", "-c", "sleep 300; true").start();
+    try {
+      EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(dir).withLib(tmp.resolve("no-lib"));
+      assertThatThrownBy(() -> EmbeddedPulsar.start(settings)).hasMessageContaining("make build");
+      assertThat(orphan.waitFor(30, TimeUnit.SECONDS)).as("the orphan was stopped").isTrue();
+      assertThat(dir.resolve("broker.pid")).doesNotExist();
+
+      // A PID file naming a process without the marker (a PID reused since) leaves it alone.
+      Files.writeString(dir.resolve("broker.pid"), Long.toString(unrelated.pid()));
+      assertThatThrownBy(() -> EmbeddedPulsar.start(settings)).hasMessageContaining("make build");
+      assertThat(unrelated.isAlive()).isTrue();
+    } finally {
+      orphan.destroyForcibly();
+      unrelated.destroyForcibly();
+    }
+  }
+
+  private static List<ProcessHandle> brokersIn(Path dir) {
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().arguments().map(a -> String.join(" ", a)).orElse("")
+            .contains("-Donering.pulsar.workdir=" + dir))
+        .filter(ProcessHandle::isAlive)
+        .toList();
   }
 
   @Test
