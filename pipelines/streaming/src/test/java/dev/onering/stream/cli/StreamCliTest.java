@@ -1,0 +1,55 @@
+package dev.onering.stream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command-line contract: every command has --help, bad options fail with a usage error. */
+class StreamCliTest {
+
+  @Test
+  void everyCommandHasHelp() {
+    CommandLine cli = StreamCli.commandLine();
+    assertThat(cli.getSubcommands()).containsKeys("broker", "topics", "publish", "help");
+    for (String command : new String[] {"broker", "topics", "publish"}) {
+      StringWriter out = new StringWriter();
+      CommandLine c = StreamCli.commandLine();
+      c.setOut(new PrintWriter(out));
+      assertThat(c.execute(command, "--help")).as(command).isZero();
+      assertThat(out.toString()).as(command).contains("Usage: stream " + command).contains("--help");
+    }
+  }
+
+  @Test
+  void publishOptionsDefaultLikeGenerateAndFromTheEnvironment() {
+    StringWriter out = new StringWriter();
+    CommandLine c = StreamCli.commandLine();
+    c.setOut(new PrintWriter(out));
+    c.execute("publish", "--help");
+    assertThat(out.toString())
+        .contains("--seed", "--symbols", "--days", "--ticks-per-day", "--defect-scale", "--rate", "--from-bronze",
+            "--timeline", "ONERING_PULSAR_URL", "ONERING_PULSAR_ADMIN_URL");
+  }
+
+  @Test
+  void rateIsANumberOrMax() {
+    assertThat(PublishCommand.parseRate("max")).isZero();
+    assertThat(PublishCommand.parseRate("2500")).isEqualTo(2500);
+    assertThatThrownBy(() -> PublishCommand.parseRate("fast")).hasMessageContaining("--rate");
+    assertThatThrownBy(() -> PublishCommand.parseRate("-1")).hasMessageContaining("--rate");
+  }
+
+  @Test
+  void anUnreachableBrokerSaysWhatToStart() {
+    StringWriter err = new StringWriter();
+    CommandLine c = StreamCli.commandLine();
+    c.setErr(new PrintWriter(err));
+    int code = c.execute("topics", "--admin-url", "http://127.0.0.1:1", "--service-url", "pulsar://127.0.0.1:1");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("http://127.0.0.1:1").contains("onering stream broker");
+  }
+}
