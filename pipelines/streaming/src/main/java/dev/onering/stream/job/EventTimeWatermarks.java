@@ -12,7 +12,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * fast the machine is. This one moves the watermark as soon as event time has advanced by
  * {@code step}, so lateness means the same at 1,000 and at 200,000 ticks per second.
  */
-final class EventTimeWatermarks implements WatermarkGenerator<Arrival> {
+final class EventTimeWatermarks implements WatermarkGenerator<Received> {
   private final long boundMillis;
   private final long stepMillis;
   private long maxTimestamp = Long.MIN_VALUE;
@@ -24,8 +24,9 @@ final class EventTimeWatermarks implements WatermarkGenerator<Arrival> {
   }
 
   @Override
-  public void onEvent(Arrival event, long eventTimestamp, WatermarkOutput output) {
-    if (eventTimestamp > maxTimestamp) {
+  public void onEvent(Received event, long eventTimestamp, WatermarkOutput output) {
+    // A message without an event time (malformed) says nothing about the stream's progress.
+    if (event.hasEventTime() && eventTimestamp > maxTimestamp) {
       maxTimestamp = eventTimestamp;
       long candidate = maxTimestamp - boundMillis - 1;
       if (emitted == Long.MIN_VALUE || candidate - emitted >= stepMillis) {

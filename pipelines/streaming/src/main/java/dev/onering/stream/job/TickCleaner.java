@@ -42,7 +42,7 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
   private transient ValueState<double[]> recentPrices;
   /** Trades held until the warm-up has enough prices to judge them. */
   private transient ListState<Arrival> warmup;
-  /** (seq -> minute start, millis) of every trade kept in a minute not yet forgotten. */
+  /** (seq -> when to forget it, event-time millis) of every trade kept and not yet forgotten. */
   private transient MapState<Long, Long> seen;
 
   public TickCleaner(StreamSettings settings) {
@@ -85,10 +85,9 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
         releaseWarmup(held, ctx, out);
       }
     }
-    long forgetBefore = timestamp - forgetAfterMillis();
     Iterator<Map.Entry<Long, Long>> it = seen.iterator();
     while (it.hasNext()) {
-      if (it.next().getValue() <= forgetBefore) {
+      if (it.next().getValue() <= timestamp) {
         it.remove();
       }
     }
@@ -139,8 +138,12 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
       return false;
     }
     long minute = MinuteBar.minuteOf(t.eventTimeMicros()) / 1_000L;
-    seen.put(t.seq(), minute);
-    ctx.timerService().registerEventTimeTimer(minute + forgetAfterMillis());
+    // A trade that is itself late is remembered for the retention from now, not from its minute:
+    // its duplicate follows it within seconds and must still be caught as one.
+    long forgetAt = Math.max(minute + forgetAfterMillis(),
+        ctx.timerService().currentWatermark() + settings.dedupRetention().toMillis());
+    seen.put(t.seq(), forgetAt);
+    ctx.timerService().registerEventTimeTimer(forgetAt);
     return true;
   }
 

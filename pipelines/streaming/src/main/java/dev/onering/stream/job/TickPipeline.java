@@ -42,17 +42,25 @@ public final class TickPipeline {
     }
   }
 
+  /**
+   * The watermarks, to be assigned at the source so each partition has its own (Flink takes the
+   * minimum): a trade is then late only against trades published before it on its partition.
+   */
+  public static WatermarkStrategy<Received> watermarks(StreamSettings settings) {
+    return WatermarkStrategy.<Received>forGenerator(
+            context -> new EventTimeWatermarks(settings.outOfOrderness(), WATERMARK_STEP))
+        .withTimestampAssigner((r, previous) -> r.hasEventTime() ? r.eventTimeMillis() : previous)
+        // A partition that goes quiet (a closed market) must not hold every symbol's bars back.
+        .withIdleness(Duration.ofSeconds(10));
+  }
+
+  /** @param messages with timestamps and watermarks from {@link #watermarks} */
   public static Streams build(DataStream<Received> messages, StreamSettings settings, AlertRules rules) {
-    SingleOutputStreamOperator<Arrival> parsed =
-        messages.process(new TickParsing()).name("parse").uid("parse");
-    DataStream<Arrival> timed = parsed.assignTimestampsAndWatermarks(
-            WatermarkStrategy.<Arrival>forGenerator(
-                    context -> new EventTimeWatermarks(settings.outOfOrderness(), WATERMARK_STEP))
-                .withTimestampAssigner((a, previous) -> a.timestampMillis())
-                // A partition that goes quiet (a closed market) must not hold every symbol's bars back.
-                .withIdleness(Duration.ofSeconds(10)))
-        .name("watermarks").uid("watermarks");
-    SingleOutputStreamOperator<Arrival> clean = timed.keyBy(TickPipeline::symbol)
+    // Parsed where read, with the source's parallelism: a rebalance here would interleave the
+    // partitions again and make lateness depend on which channel ran ahead.
+    SingleOutputStreamOperator<Arrival> parsed = messages.process(new TickParsing())
+        .setParallelism(messages.getParallelism()).name("parse").uid("parse");
+    SingleOutputStreamOperator<Arrival> clean = parsed.keyBy(TickPipeline::symbol)
         .process(new TickCleaner(settings)).name("clean").uid("clean");
     // Already partitioned by symbol: no second shuffle between cleaning and bars.
     SingleOutputStreamOperator<BarRecord> bars =

@@ -104,8 +104,7 @@ class ExactlyOnceRestartTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     StreamEnvironment.configure(env, Duration.ofMillis(100));
-    DataStream<Received> messages =
-        env.fromData(feed.messages(), TypeInformation.of(Received.class)).setParallelism(1);
+    DataStream<Received> messages = feed.source(env, StreamSettings.defaults());
     if (fail) {
       messages = messages.map(new FailOnceAfterCheckpoint(feed.messages().size() / 4)).setParallelism(1);
     }

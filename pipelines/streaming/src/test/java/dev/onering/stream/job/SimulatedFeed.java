@@ -5,7 +5,12 @@ import dev.onering.instruments.ReferenceData;
 import dev.onering.simulator.MarketSimulator;
 import dev.onering.simulator.SimulationConfig;
 import dev.onering.ticks.BatchCleaner;
+import dev.onering.ticks.ParsedTick;
 import dev.onering.ticks.Tick;
+import dev.onering.ticks.TickParser;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +27,7 @@ record SimulatedFeed(List<Received> messages, List<Tick> batchKept, List<MinuteB
     List<Tick> kept = new ArrayList<>();
     List<MinuteBar> bars = new ArrayList<>();
     List<String> quarantine = new ArrayList<>();
+    TickParser parser = new TickParser(reference);
     new MarketSimulator(config, reference).run(day -> {
       BatchCleaner cleaner = new BatchCleaner(reference, day.date(), new BatchCleaner.Output() {
         @Override
@@ -43,10 +49,22 @@ record SimulatedFeed(List<Received> messages, List<Tick> batchKept, List<MinuteB
       for (String l : day.lines()) {
         line++;
         cleaner.accept(l, new BatchCleaner.Source(day.date().toString(), line));
-        messages.add(new Received(l, day.date() + ":" + line, 0));
+        messages.add(new Received(l, day.date() + ":" + line, 0, eventTimeMillis(parser, l)));
       }
       cleaner.finish();
     });
     return new SimulatedFeed(messages, kept, bars, quarantine);
+  }
+
+  /** What the publisher stamps on a message: the event time of a line that parses. */
+  static long eventTimeMillis(TickParser parser, String line) {
+    return parser.parse(line, null) instanceof ParsedTick.Accepted a
+        ? Math.floorDiv(a.tick().eventTimeMicros(), 1_000L) : Received.NO_EVENT_TIME;
+  }
+
+  /** The messages as a single-partition source would give them, timestamps and watermarks on. */
+  DataStream<Received> source(StreamExecutionEnvironment env, StreamSettings settings) {
+    return env.fromData(messages, TypeInformation.of(Received.class)).setParallelism(1)
+        .assignTimestampsAndWatermarks(TickPipeline.watermarks(settings)).setParallelism(1);
   }
 }

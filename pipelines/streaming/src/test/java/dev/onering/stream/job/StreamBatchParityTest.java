@@ -48,7 +48,7 @@ class StreamBatchParityTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.getConfig().disableGenericTypes(); // every record type has a real serializer, no Kryo
-    var messages = env.fromData(feed.messages(), TypeInformation.of(Received.class)).setParallelism(1);
+    var messages = feed.source(env, settings);
     TickPipeline.Streams out = TickPipeline.build(messages, settings, AlertRules.defaults());
     try (CloseableIterator<BarRecord> bars = out.closedBars().collectAsync();
         CloseableIterator<Arrival> late = out.late().collectAsync();
