@@ -1,0 +1,106 @@
+package dev.onering.stream.job;
+
+import dev.onering.stream.pulsar.StreamTopics;
+import dev.onering.stream.sink.LakeAndClickHouseSinks;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.pulsar.sink.PulsarSink;
+import org.apache.flink.connector.pulsar.source.PulsarSource;
+import org.apache.flink.connector.pulsar.source.enumerator.cursor.StartCursor;
+import org.apache.flink.connector.pulsar.source.enumerator.cursor.StopCursor;
+import org.apache.flink.connector.pulsar.source.reader.deserializer.PulsarDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Schema;
+
+/**
+ * The streaming job as it runs against Pulsar: ticks topic in, {@link TickPipeline}, then the lake
+ * and ClickHouse ({@link LakeAndClickHouseSinks}) and the output topics. The same graph runs on an
+ * embedded MiniCluster and on the stack's session cluster; only the endpoints differ.
+ */
+public final class PulsarTickJob {
+  private PulsarTickJob() {}
+
+  /**
+   * @param bounded stop at the last message present when the job starts (tests, replays); a live
+   *     job runs until cancelled or stopped with a savepoint
+   * @param publishTopics also publish bars, alerts, late and quarantined records to their topics
+   */
+  public record Config(String serviceUrl, String adminUrl, String subscription, boolean bounded,
+      boolean publishTopics, Duration checkpointInterval, StreamSettings settings, AlertRules rules,
+      LakeAndClickHouseSinks.Targets targets) implements Serializable {}
+
+  public static void define(StreamExecutionEnvironment env, Config config) {
+    StreamEnvironment.configure(env, config.checkpointInterval());
+    var source = PulsarSource.builder()
+        .setServiceUrl(config.serviceUrl())
+        .setAdminUrl(config.adminUrl())
+        .setTopics(StreamTopics.TICKS)
+        .setSubscriptionName(config.subscription())
+        .setStartCursor(StartCursor.earliest())
+        .setDeserializationSchema(new ReceivedDeserializer());
+    if (config.bounded()) {
+      source.setBoundedStopCursor(StopCursor.latest());
+    }
+    DataStream<Received> messages = env.fromSource(source.build(),
+        TickPipeline.watermarks(config.settings()), "pulsar-ticks").uid("pulsar-ticks");
+    TickPipeline.Streams streams = TickPipeline.build(messages, config.settings(), config.rules());
+    LakeAndClickHouseSinks.attach(streams, config.targets());
+    if (config.publishTopics()) {
+      publish(streams.bars(), StreamTopics.BARS_1M, BarRecord.class, config, "pulsar-bars");
+      publish(streams.alerts(), StreamTopics.ALERTS, AlertRecord.class, config, "pulsar-alerts");
+      streams.late().map(Arrival::toLateJson).name("late-json")
+          .sinkTo(stringSink(StreamTopics.TICKS_LATE, config)).name("pulsar-late").uid("pulsar-late");
+      streams.quarantine().map(QuarantinedRecord::toJson).name("quarantine-json")
+          .sinkTo(stringSink(StreamTopics.TICKS_QUARANTINE, config)).name("pulsar-quarantine")
+          .uid("pulsar-quarantine");
+    }
+  }
+
+  // At least once: a bar is keyed by (symbol, minute) and carries its revision, so a consumer that
+  // keeps the highest revision per key reads the same bars after a restart. Exactly-once results
+  // are in ClickHouse and the lake.
+  private static <T> void publish(DataStream<T> values, String topic, Class<T> type, Config config, String uid) {
+    values.sinkTo(PulsarSink.builder()
+            .setServiceUrl(config.serviceUrl())
+            .setAdminUrl(config.adminUrl())
+            .setTopics(topic)
+            .setSerializationSchema(Schema.JSON(type), type)
+            .enableSchemaEvolution()
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+            .build())
+        .name(uid).uid(uid);
+  }
+
+  private static PulsarSink<String> stringSink(String topic, Config config) {
+    return PulsarSink.builder()
+        .setServiceUrl(config.serviceUrl())
+        .setAdminUrl(config.adminUrl())
+        .setTopics(topic)
+        .setSerializationSchema(Schema.STRING, String.class)
+        .enableSchemaEvolution()
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+
+  /** Raw bytes in, so a malformed line reaches the record rules and quarantine as it was sent. */
+  static final class ReceivedDeserializer implements PulsarDeserializationSchema<Received> {
+    @Override
+    public void deserialize(Message<byte[]> message, Collector<Received> out) {
+      long eventTime = message.getEventTime();
+      out.collect(new Received(new String(message.getValue(), StandardCharsets.UTF_8),
+          message.getTopicName() + "@" + message.getMessageId(), System.currentTimeMillis() * 1_000L,
+          eventTime > 0 ? eventTime : Received.NO_EVENT_TIME));
+    }
+
+    @Override
+    public TypeInformation<Received> getProducedType() {
+      return TypeInformation.of(Received.class);
+    }
+  }
+}
