@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       TopicsCommand.class,
       PublishCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamCli implements Runnable {

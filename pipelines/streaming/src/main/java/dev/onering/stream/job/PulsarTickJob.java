@@ -35,7 +35,7 @@ public final class PulsarTickJob {
       boolean publishTopics, Duration checkpointInterval, StreamSettings settings, AlertRules rules,
       LakeAndClickHouseSinks.Targets targets) implements Serializable {}
 
-  public static void define(StreamExecutionEnvironment env, Config config) {
+  public static TickPipeline.Streams define(StreamExecutionEnvironment env, Config config) {
     StreamEnvironment.configure(env, config.checkpointInterval());
     var source = PulsarSource.builder()
         .setServiceUrl(config.serviceUrl())
@@ -60,6 +60,7 @@ public final class PulsarTickJob {
           .sinkTo(stringSink(StreamTopics.TICKS_QUARANTINE, config)).name("pulsar-quarantine")
           .uid("pulsar-quarantine");
     }
+    return streams;
   }
 
   // At least once: a bar is keyed by (symbol, minute) and carries its revision, so a consumer that

@@ -1,0 +1,208 @@
+package dev.onering.stream.cli;
+
+import dev.onering.lake.Lake;
+import dev.onering.pipeline.Json;
+import dev.onering.serving.clickhouse.ChDbSilverStore;
+import dev.onering.serving.clickhouse.ChangelogApplier;
+import dev.onering.serving.clickhouse.SilverStore;
+import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.job.AlertRules;
+import dev.onering.stream.job.BarRecord;
+import dev.onering.stream.job.PulsarTickJob;
+import dev.onering.stream.job.StreamSettings;
+import dev.onering.stream.job.TickPipeline;
+import dev.onering.stream.pulsar.EmbeddedPulsar;
+import dev.onering.stream.pulsar.PublishTimeline;
+import dev.onering.stream.pulsar.StreamTopics;
+import dev.onering.stream.pulsar.TickPublisher;
+import dev.onering.stream.pulsar.TickSources;
+import dev.onering.stream.sink.LakeAndClickHouseSinks;
+import dev.onering.stream.sink.SilverStoreTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {
+      "The live half of OneRing on this machine, no Docker: starts a Pulsar broker in its own JVM, runs the",
+      "streaming job on a Flink MiniCluster, publishes the simulator's ticks (defects included), shows live",
+      "counts, then stops the job with a draining savepoint (every minute closes) and the broker.",
+      "Bars and alerts land in the embedded ClickHouse's silver.bars_1m and silver.alerts, Parquet bars,",
+      "late trades and quarantine in the lake; the figures go to <lake>/../reports/stream-demo.json."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--lake", description = "Lake root (env ONERING_LAKE, default: ${DEFAULT-VALUE}).",
+      defaultValue = "${env:ONERING_LAKE:-data/lake}")
+  String lake;
+
+  @Option(names = "--chdb", description = "Embedded ClickHouse data directory (env " + ChDbSilverStore.DATA_DIR_ENV
+      + ", default: ${DEFAULT-VALUE}).", defaultValue = "${env:" + ChDbSilverStore.DATA_DIR_ENV + ":-data/chdb}")
+  Path chdb;
+
+  @Option(names = "--work", description = "Broker data, checkpoints and savepoints (default: ${DEFAULT-VALUE}).",
+      defaultValue = "data/stream")
+  Path work;
+
+  @Option(names = "--rate", paramLabel = "N|max", defaultValue = "max",
+      description = "Ticks per second to publish, or max (default: ${DEFAULT-VALUE}).")
+  String rate;
+
+  @Option(names = "--symbols", defaultValue = "24", description = "Instruments, 1-24 (default: ${DEFAULT-VALUE}).")
+  int symbols;
+
+  @Option(names = "--days", defaultValue = "2", description = "Days of ticks to publish (default: ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(names = "--ticks-per-day", defaultValue = "10000",
+      description = "Average trades per symbol per trading day (default: ${DEFAULT-VALUE}).")
+  int ticksPerDay;
+
+  @Option(names = "--defect-scale", defaultValue = "1", description = "Multiplies every defect rate (default: ${DEFAULT-VALUE}).")
+  double defectScale;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  /** (bar end, visible at) of every first firing, in micros, as the ClickHouse writers report them. */
+  static final ConcurrentLinkedQueue<long[]> FIRST_FIRINGS = new ConcurrentLinkedQueue<>();
+
+  @Override
+  public Integer call() throws Exception {
+    double ratePerSecond = PublishCommand.parseRate(rate);
+    SimulationConfig simulation = SimulationConfig.defaults().withSize(symbols, days, ticksPerDay)
+        .withDefectRates(SimulationConfig.defaultRates(defectScale));
+    Files.createDirectories(work);
+    StreamSettings settings = StreamSettings.defaults();
+    StreamProgress.info("demo", "starting a Pulsar broker in its own JVM (about 10 s)");
+    try (EmbeddedPulsar broker = EmbeddedPulsar.start(work.resolve("pulsar"))) {
+      StreamProgress.info("demo", "broker up in " + broker.startDuration().toSeconds() + " s at " + broker.serviceUrl());
+      try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(broker.adminUrl()).build()) {
+        StreamTopics.ensure(admin);
+      }
+      try (SilverStore store = SilverStoreTarget.chdb(chdb).open()) {
+        store.migrate(ChangelogApplier.locateDefaultChangelog());
+        return run(broker, store, simulation, settings, ratePerSecond);
+      }
+    }
+  }
+
+  private int run(EmbeddedPulsar broker, SilverStore store, SimulationConfig simulation, StreamSettings settings,
+      double ratePerSecond) throws Exception {
+    Configuration conf = new Configuration();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    TickPipeline.Streams streams = PulsarTickJob.define(env, new PulsarTickJob.Config(broker.serviceUrl(),
+        broker.adminUrl(), "onering-stream-demo", false, true, Duration.ofSeconds(1), settings,
+        AlertRules.defaults(), new LakeAndClickHouseSinks.Targets(Lake.at(lake).root(),
+            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible)));
+    streams.alerts().sinkTo(LiveCounts.sink("alerts")).name("count-alerts");
+    streams.late().sinkTo(LiveCounts.sink("late")).name("count-late");
+    streams.quarantine().sinkTo(LiveCounts.sink("quarantined")).name("count-quarantined");
+    streams.closedBars().sinkTo(LiveCounts.sink("closed bars")).name("count-closed");
+    JobClient job = env.executeAsync("onering-stream-demo");
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "demo-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    TickPublisher.Result published;
+    PublishTimeline timeline;
+    try (PulsarClient client = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build();
+        TickPublisher publisher = TickPublisher.open(client,
+            TickPublisher.Settings.defaults().withRate(ratePerSecond))) {
+      ticker.scheduleAtFixedRate(() -> StreamProgress.update("demo", live(publisher.acknowledged())), 1, 1,
+          TimeUnit.SECONDS);
+      published = publisher.publish(TickSources.simulator(simulation));
+      timeline = publisher.timeline();
+      // Let the job catch up: done when nothing has moved for three seconds.
+      String last = "";
+      for (int still = 0; still < 3; ) {
+        Thread.sleep(1_000);
+        String now = live(published.ticks());
+        still = now.equals(last) ? still + 1 : 0;
+        last = now;
+      }
+      StreamProgress.update("demo", "draining: closing every open minute with a savepoint");
+      job.stopWithSavepoint(true, work.resolve("savepoints").toAbsolutePath().toUri().toString(),
+          SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+      job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      job.cancel();
+      throw e;
+    } finally {
+      ticker.shutdownNow();
+      StreamProgress.endLine();
+    }
+    return summarize(store, published, timeline);
+  }
+
+  private static String live(long sent) {
+    return String.format(Locale.ROOT, "%,d ticks sent | %,d bar updates | %,d closed | %,d alerts | %,d late | %,d quarantined",
+        sent, LiveCounts.get("bar updates"), LiveCounts.get("closed bars"), LiveCounts.get("alerts"),
+        LiveCounts.get("late"), LiveCounts.get("quarantined"));
+  }
+
+  static void visible(List<BarRecord> bars, long atMicros) {
+    LiveCounts.add("bar updates", bars.size());
+    for (BarRecord b : bars) {
+      if (b.revision == 0) {
+        FIRST_FIRINGS.add(new long[] {b.endMillis() * 1_000L, atMicros});
+      }
+    }
+  }
+
+  private int summarize(SilverStore store, TickPublisher.Result published, PublishTimeline timeline) throws Exception {
+    List<Double> delays = new ArrayList<>();
+    for (long[] f : FIRST_FIRINGS) {
+      timeline.sentAt(f[0]).ifPresent(sent -> delays.add((f[1] - sent) / 1e3));
+    }
+    delays.sort(Double::compare);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("ticks_published", published.ticks());
+    out.put("publish_seconds", Math.round(published.seconds() * 10) / 10.0);
+    out.put("ticks_per_second", Math.round(published.ticksPerSecond()));
+    out.put("bars_in_clickhouse", store.rows("SELECT count() AS n FROM silver.bars_1m FINAL").get(0).get("n"));
+    out.put("alerts_in_clickhouse", store.rows("SELECT count() AS n FROM silver.alerts FINAL").get(0).get("n"));
+    out.put("closed_bars", LiveCounts.get("closed bars"));
+    out.put("late", LiveCounts.get("late"));
+    out.put("quarantined", LiveCounts.get("quarantined"));
+    out.put("bar_delay_ms_p50", percentile(delays, 0.50));
+    out.put("bar_delay_ms_p99", percentile(delays, 0.99));
+    out.put("bar_delay_definition", "from the publisher sending the first tick at or past a minute's end to that"
+        + " minute's first bar being visible in ClickHouse (wall clock); includes the " + StreamSettings.defaults()
+        .outOfOrderness().toSeconds() + " s out-of-orderness bound in event time");
+    Path report = Path.of(Lake.at(lake).root()).resolveSibling("reports").resolve("stream-demo.json");
+    Files.createDirectories(report.getParent());
+    Files.writeString(report, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    StreamProgress.info("demo", String.format(Locale.ROOT,
+        "%,d ticks at %,d ticks/s; %s bars and %s alerts in ClickHouse; %,d late, %,d quarantined;"
+            + " bar delay p50 %.0f ms, p99 %.0f ms; figures in %s",
+        published.ticks(), Math.round(published.ticksPerSecond()), out.get("bars_in_clickhouse"),
+        out.get("alerts_in_clickhouse"), LiveCounts.get("late"), LiveCounts.get("quarantined"),
+        percentile(delays, 0.5), percentile(delays, 0.99), report));
+    System.out.println(Json.MAPPER.writeValueAsString(out));
+    return 0;
+  }
+
+  private static double percentile(List<Double> sorted, double p) {
+    return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+  }
+}
