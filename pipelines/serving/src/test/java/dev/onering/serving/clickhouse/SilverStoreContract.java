@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.onering.lake.Lake;
+import dev.onering.lake.LakeFiles;
 import dev.onering.serving.clickhouse.SilverParquet.Bar;
 import dev.onering.serving.clickhouse.SilverParquet.Trade;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,8 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading the lake's Silver Parquet into the real engine. */
-class ChDbSilverStoreTest {
+/**
+ * What every Silver store must do, run against each implementation on the real engine: chDB in
+ * this JVM ({@link ChDbSilverStoreTest}) and a ClickHouse server over HTTP
+ * ({@link ClickHouseHttpSilverStoreTest}). Fixtures are written with the engine directly ({@link
+ * #db}); everything asserted goes through the store under test.
+ */
+abstract class SilverStoreContract {
 
   static final LocalDate DAY1 = LocalDate.of(2026, 9, 1);
   static final LocalDate DAY2 = LocalDate.of(2026, 9, 2);
@@ -28,20 +36,29 @@ class ChDbSilverStoreTest {
   @TempDir Path dataDir;
   @TempDir Path lakeRoot;
   Lake lake;
-  ChDbSilverStore store;
+  SilverStore store;
+  /** The engine underneath, for writing fixtures; the same data directory the store serves. */
   ChDb db;
+  private Opened opened;
+
+  /** A store under test, the chDB engine it ends up on, and what to close after the test. */
+  record Opened(SilverStore store, ChDb engine, AutoCloseable resources) {}
+
+  /** Opens the store under test on a chDB engine with its data in {@code dataDir}. */
+  abstract Opened open(Path dataDir);
 
   @BeforeEach
   void open() {
     lake = Lake.at(lakeRoot);
-    store = ChDbSilverStore.open(dataDir);
-    db = store.chdb();
+    opened = open(dataDir);
+    store = opened.store();
+    db = opened.engine();
     assertThat(store.migrate(ChangelogApplier.locateDefaultChangelog())).isEqualTo(4);
   }
 
   @AfterEach
-  void close() {
-    store.close();
+  void close() throws Exception {
+    opened.resources().close();
   }
 
   @Test
@@ -66,7 +83,7 @@ class ChDbSilverStoreTest {
     // Same files again: same rows, no duplicates, the other date untouched.
     assertThat(store.replaceTradesPartition(lake, DAY1)).isEqualTo(day1.size());
     assertThat(store.count(SilverTable.TRADES, DAY1)).isEqualTo(day1.size());
-    assertThat(db.scalarLong("SELECT count() FROM silver.trades FINAL WHERE trade_date = '"
+    assertThat(scalar("SELECT count() FROM silver.trades FINAL WHERE trade_date = '"
         + DAY1 + "'")).isEqualTo(day1.size());
     assertThat(storedTrades(DAY2)).isEqualTo(sorted(day2));
 
@@ -91,7 +108,7 @@ class ChDbSilverStoreTest {
     assertThat(store.count(SilverTable.BARS_1M, DAY1)).isEqualTo(day1.size());
     assertThat(storedBars(DAY1)).isEqualTo(sortedBars(day1));
     assertThat(storedBars(DAY2)).isEqualTo(sortedBars(day2));
-    assertThat(db.scalarLong("SELECT sum(trade_count) FROM silver.bars_1m WHERE trade_date = '"
+    assertThat(scalar("SELECT sum(trade_count) FROM silver.bars_1m WHERE trade_date = '"
         + DAY1 + "'")).isEqualTo(1200L);
   }
 
@@ -121,7 +138,7 @@ class ChDbSilverStoreTest {
     SilverParquet.write(db, file, SilverParquet.TRADES_STRUCTURE,
         "('AAPL', 1, fromUnixTimestamp64Micro(1788269400123456, 'UTC'), NULL, 1, 'buy', 'XNAS')");
     assertThatThrownBy(() -> store.replaceTradesPartition(lake, DAY1))
-        .isInstanceOfSatisfying(ChDbException.class, e -> {
+        .isInstanceOfSatisfying(ClickHouseException.class, e -> {
           assertThat(e.getMessage()).contains(file.getParent().toString())
               .contains("emptied").contains("re-run");
           assertThat(e.sql()).startsWith("INSERT INTO silver.trades");
@@ -142,7 +159,7 @@ class ChDbSilverStoreTest {
 
     assertThat(store.count(SilverTable.TRADES, DAY1)).isEqualTo(2L * trades.size());
     String finalQuery = " FROM silver.trades FINAL WHERE trade_date = '" + DAY1 + "'";
-    assertThat(db.scalarLong("SELECT count()" + finalQuery)).isEqualTo(trades.size());
+    assertThat(scalar("SELECT count()" + finalQuery)).isEqualTo(trades.size());
     double expectedPriceSum = trades.stream().mapToDouble(t -> t.price() + 1).sum();
     assertThat((Double) store.rows("SELECT sum(price) AS p" + finalQuery).get(0).get("p"))
         .isCloseTo(expectedPriceSum, org.assertj.core.data.Offset.offset(1e-6));
@@ -173,13 +190,101 @@ class ChDbSilverStoreTest {
   }
 
   @Test
-  void loadingBeforeMigrateSaysToMigrate(@TempDir Path unmigrated) {
-    store.close(); // one data directory per process: release this test's before opening another
-    try (ChDbSilverStore fresh = ChDbSilverStore.open(unmigrated)) {
-      assertThatThrownBy(() -> fresh.replaceTradesPartition(lake, DAY1))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("silver.trades does not exist")
-          .hasMessageContaining("migrate");
+  void loadingBeforeMigrateSaysToMigrate(@TempDir Path unmigrated) throws Exception {
+    opened.resources().close(); // one data directory per process: release this one first
+    Opened fresh = open(unmigrated);
+    opened = fresh;
+    assertThatThrownBy(() -> fresh.store().replaceTradesPartition(lake, DAY1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("silver.trades does not exist in " + fresh.store().location())
+        .hasMessageContaining("onering migrate");
+  }
+
+  @Test
+  void aSecondMigrateChangesNothing() {
+    assertThat(store.migrate(ChangelogApplier.locateDefaultChangelog())).isZero();
+    // Written from the changelog's four changesets, in file order.
+    assertThat(store.rows("SELECT ID, ORDEREXECUTED FROM default.DATABASECHANGELOG FINAL ORDER BY ORDEREXECUTED"))
+        .extracting(r -> r.get("ID"))
+        .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m", "silver-004-batch_stats");
+  }
+
+  @Test
+  void loadsFromALakeReachedOnlyThroughLakeFiles() {
+    // An object-store lake as the store sees it: an s3a root whose files come only through
+    // LakeFiles (here backed by a local folder, so the expected rows are the fixture's). The store
+    // must not touch the local path behind it.
+    List<Trade> day1 = SilverParquet.trades(DAY1, 300, 11);
+    Path folder = partition(SilverTable.TRADES, DAY1);
+    SilverParquet.writeTrades(db, folder.resolve("part-00000.parquet"), day1.subList(0, 400));
+    SilverParquet.writeTrades(db, folder.resolve("part-00001.parquet"), day1.subList(400, day1.size()));
+    LakeFiles remote = new RemoteLookingLake(lake);
+
+    assertThat(store.replacePartition(SilverTable.TRADES, remote, DAY1)).isEqualTo(day1.size());
+    assertThat(storedTrades(DAY1)).isEqualTo(sorted(day1));
+    assertThat(store.replacePartition(SilverTable.TRADES, remote, DAY2)).isZero();
+  }
+
+  @Test
+  void batchStatsKeepOneRowPerDateWithItsQuarantineShare() {
+    store.replaceBatchStats(DAY1, 900, 100);
+    store.replaceBatchStats(DAY2, 50, 0);
+    store.replaceBatchStats(DAY1, 990, 10); // a re-run replaces the date's row
+
+    List<Map<String, Object>> rows = store.rows("SELECT toString(trade_date) AS d, lines_in, accepted,"
+        + " quarantined, quarantine_share FROM silver.batch_stats FINAL ORDER BY trade_date");
+    assertThat(rows).extracting(r -> r.get("d"), r -> num(r, "lines_in").longValue(),
+            r -> num(r, "accepted").longValue(), r -> num(r, "quarantined").longValue(),
+            r -> num(r, "quarantine_share").doubleValue())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(DAY1.toString(), 1000L, 990L, 10L, 10 / 1000.0),
+            org.assertj.core.groups.Tuple.tuple(DAY2.toString(), 50L, 50L, 0L, 0.0));
+    assertThatThrownBy(() -> store.replaceBatchStats(DAY1, -1, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(DAY1.toString());
+  }
+
+  /** A lake whose root is an s3a URI and whose files are served from a local folder. */
+  static final class RemoteLookingLake implements LakeFiles {
+    private final LakeFiles local;
+    private final Lake remote = Lake.at("s3a://contract-test");
+
+    RemoteLookingLake(Lake local) {
+      this.local = LakeFiles.local(local);
+    }
+
+    @Override
+    public Lake lake() {
+      return remote;
+    }
+
+    @Override
+    public List<String> list(String relativeDir, String suffix) {
+      return local.list(relativeDir, suffix);
+    }
+
+    @Override
+    public List<String> partitionValues(String relativeDir, String column) {
+      return local.partitionValues(relativeDir, column);
+    }
+
+    @Override
+    public InputStream open(String relative) throws IOException {
+      return local.open(relative);
+    }
+
+    @Override
+    public OutputStream create(String relative) throws IOException {
+      return local.create(relative);
+    }
+
+    @Override
+    public boolean exists(String relative) {
+      return local.exists(relative);
+    }
+
+    @Override
+    public void delete(String relative) {
+      local.delete(relative);
     }
   }
 
@@ -230,6 +335,11 @@ class ChDbSilverStoreTest {
             num(r, "volume").doubleValue(), num(r, "notional").doubleValue(),
             num(r, "vwap").doubleValue(), num(r, "trade_count").longValue()))
         .toList();
+  }
+
+  /** A one-value query, asked through the store under test. */
+  private long scalar(String sql) {
+    return ((Number) store.rows(sql).get(0).values().iterator().next()).longValue();
   }
 
   private static Number num(Map<String, Object> row, String column) {
