@@ -2,7 +2,6 @@ package dev.onering.serving.clickhouse;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -163,9 +162,6 @@ public final class ClickHouseHttp implements ClickHouseSql {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw error("interrupted while waiting for the server", -1, forMessages, "re-run");
-    } catch (UncheckedIOException e) {
-      // Thrown by a body supplier that could not open its stream (a lake file).
-      throw e;
     }
     if (response.statusCode() != 200) {
       String message = response.body().strip();
