@@ -297,6 +297,13 @@ def postgres_count(compose: list[str], user: str, sql: str) -> int:
     return int(r.stdout.strip() or 0)
 
 
+def seed_command(run_date: str) -> list[str]:
+    """`onering generate` for one day in the one-off CLI container. The simulated dataset starts at
+    the run date, so the day is in it whatever the date; the container's ONERING_LAKE (s3a://)
+    puts the files in MinIO's bronze bucket, where the DAG's silver task reads them."""
+    return ["run", "--rm", "onering", "generate", "--start-date", run_date, "--days", "1", "--run-date", run_date]
+
+
 def smoke(args, env: dict[str, str]) -> int:
     verdict = Verdict()
     project = env.get("COMPOSE_PROJECT_NAME", "onering")
@@ -307,9 +314,8 @@ def smoke(args, env: dict[str, str]) -> int:
 
     run_date = args.date or (dt.date.today() - dt.timedelta(days=1)).isoformat()
     compose = compose_command()
-    print(f"\n2/4 seed Bronze for {run_date} (onering generate)")
-    seed = subprocess.run([*compose, "run", "--rm", "onering", "generate", "--run-date", run_date],
-                          cwd=ROOT, capture_output=True, text=True)
+    print(f"\n2/4 seed Bronze for {run_date} (onering generate, into the bronze bucket)")
+    seed = subprocess.run([*compose, *seed_command(run_date)], cwd=ROOT, capture_output=True, text=True)
     if seed.returncode != 0:
         print(seed.stderr[-2000:], file=sys.stderr)
         print(f"\nSMOKE FAILED: seeding Bronze with `onering generate` exited {seed.returncode}", file=sys.stderr)

@@ -165,3 +165,11 @@ def test_wrong_password_is_reported(airflow):
     airflow.password = "wrong"
     with pytest.raises(RuntimeError, match="HTTP 401"):
         airflow.login()
+
+
+def test_smoke_seeds_the_run_date_into_the_lake_of_the_onering_container():
+    cmd = stack.seed_command("2026-11-20")
+    assert cmd[:4] == ["run", "--rm", "onering", "generate"]
+    args = dict(zip(cmd[4::2], cmd[5::2]))
+    # The simulated days must contain the run date, or generate writes nothing.
+    assert args == {"--start-date": "2026-11-20", "--days": "1", "--run-date": "2026-11-20"}

@@ -24,7 +24,8 @@ public final class Options {
     LocalDate to;
 
     @Option(names = "--lake", paramLabel = "ROOT",
-        description = "Lake root: a folder or s3a:// URI (env ONERING_LAKE, default: ${DEFAULT-VALUE}).",
+        description = {"Lake root: a folder, s3a:// (a bucket per zone: s3a://bronze/..., the stack's MinIO) or",
+            "s3a://bucket/prefix; S3 endpoint and keys from ONERING_S3_* (env ONERING_LAKE, default: ${DEFAULT-VALUE})."},
         defaultValue = "${env:ONERING_LAKE:-" + Settings.LAKE_DEFAULT + "}")
     String lake;
 

@@ -22,6 +22,20 @@ public final class Settings {
   public static final String OUT_DIR = "out.dir";
   public static final String OUT_DIR_DEFAULT = "out";
   public static final String HOME = "home";
+  /** Daily OHLCV CSV files to ingest: a folder or an s3a URI (the stack: s3a://landing/ohlcv_csv). */
+  public static final String CSV_DIR = "csv.dir";
+  /**
+   * The Silver store: a ClickHouse server's HTTP interface (the stack: http://clickhouse:8123);
+   * unset means the embedded engine (chDB) under the data dir.
+   */
+  public static final String CLICKHOUSE_URL = "clickhouse.url";
+  public static final String CLICKHOUSE_USER = "clickhouse.user";
+  /** Secret: {@code ONERING_CLICKHOUSE_PASSWORD}, from the environment only. */
+  public static final String CLICKHOUSE_PASSWORD = "clickhouse.password";
+  /** An s3a lake's S3 API (the stack: http://minio:9000) and account; the secret from the environment only. */
+  public static final String S3_ENDPOINT = "s3.endpoint";
+  public static final String S3_ACCESS_KEY = "s3.access.key";
+  public static final String S3_SECRET_KEY = "s3.secret.key";
 
   private final Properties file;
   private final Map<String, String> env;
@@ -61,6 +75,28 @@ public final class Settings {
       return e;
     }
     return file.getProperty(key, defaultValue);
+  }
+
+  /** A secret ({@code ONERING_*} of {@code key}): only ever from the environment, never a file or a flag. */
+  public String secret(String key) {
+    String e = env.get(envName(key));
+    return e == null || e.isBlank() ? null : e;
+  }
+
+  /**
+   * The environment as a component reads it by its own names (e.g. {@code ONERING_CLICKHOUSE_URL}),
+   * with the given non-secret keys resolved as {@link #get} does, so the config file can set them.
+   * Secrets stay as the environment has them.
+   */
+  public Map<String, String> resolved(String... keys) {
+    Map<String, String> m = new java.util.HashMap<>(env);
+    for (String k : keys) {
+      String v = get(k, null, null);
+      if (v != null) {
+        m.put(envName(k), v);
+      }
+    }
+    return m;
   }
 
   /**

@@ -49,7 +49,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "migrate", mixinStandardHelpOptions = true,
-      description = "Apply the Liquibase changelogs (platform/liquibase) to ClickHouse and Postgres. Applying again changes nothing.")
+      description = {"Apply the Liquibase changelogs (platform/liquibase) to ClickHouse and Postgres. Applying again changes nothing.",
+          "ClickHouse is chDB under --data-dir, or the server at ONERING_CLICKHOUSE_URL (ONERING_CLICKHOUSE_USER/_PASSWORD)."})
   static final class Migrate extends StepCommand {
     @Override
     String stepId() {
@@ -58,7 +59,7 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "generate", mixinStandardHelpOptions = true,
-      description = {"Simulate trade ticks with injected defects into Bronze (bronze/ticks/date=D/).",
+      description = {"Simulate trade ticks with injected defects into Bronze (bronze/ticks/date=D/), in a local or s3a lake.",
           "Deterministic: the same options give the same bytes. With --run-date or --from/--to only those days are written."})
   static final class Generate extends StepCommand {
     @Mixin Options.Dataset dataset;
@@ -94,7 +95,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "load-silver", mixinStandardHelpOptions = true,
-      description = "Replace the dates' partitions of the ClickHouse tables silver.trades and silver.bars_1m from the lake.")
+      description = {"Replace the dates' partitions of the ClickHouse tables silver.trades and silver.bars_1m from the lake.",
+          "Into chDB under --data-dir, or the server at ONERING_CLICKHOUSE_URL (ONERING_CLICKHOUSE_USER/_PASSWORD)."})
   static final class LoadSilver extends StepCommand {
     @Override
     String stepId() {
@@ -146,10 +148,12 @@ abstract class StepCommand implements Callable<Integer> {
 
   @Command(name = "csv", mixinStandardHelpOptions = true,
       description = {"Copy daily OHLCV CSV files (date,open,high,low,close,volume[,symbol]) as received into",
-          "bronze/ohlcv_csv/ingest_date=D/. The symbol is the file name up to its first dot or underscore unless a symbol column says otherwise."})
+          "bronze/ohlcv_csv/ingest_date=D/. The symbol is the file name up to its first dot or underscore unless a symbol column says otherwise.",
+          "The folder is local or an s3a URI (the stack's landing bucket, s3a://landing/ohlcv_csv)."})
   static final class IngestCsv extends StepCommand {
-    @Option(names = "--csv-dir", required = true, paramLabel = "DIR", description = "The folder of .csv files to import.")
-    Path csvDir;
+    @Option(names = "--csv-dir", paramLabel = "DIR",
+        description = "The folder of .csv files to import: a path or an s3a:// URI (env ONERING_CSV_DIR).")
+    String csvDir;
 
     @Override
     String stepId() {
@@ -158,7 +162,8 @@ abstract class StepCommand implements Callable<Integer> {
 
     @Override
     StepRequest request() {
-      return new StepRequest(common.dates(), common.runId(), SimulationConfig.defaults(), csvDir, null);
+      return new StepRequest(common.dates(), common.runId(), SimulationConfig.defaults(),
+          common.settings().get(Settings.CSV_DIR, csvDir, null), null);
     }
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -131,5 +132,38 @@ class CliTest {
     assertThat(run(args).code()).isZero();
     assertThat(landed).doesNotExist();
     assertThat(dir.resolve("lake/bronze/ohlcv_csv/ingest_date=2026-09-01/B.csv")).exists();
+  }
+
+  @Test
+  void ingestTakesItsFolderFromTheCsvDirSettingWhenNoFlagIsGiven(@TempDir Path dir) throws Exception {
+    Path src = Files.createDirectories(dir.resolve("landing"));
+    Files.writeString(src.resolve("ACME.csv"), "date,open,high,low,close,volume\n2026-09-01,1,2,1,2,3\n");
+    // The key ONERING_CSV_DIR names in the environment; a config file is the same setting one
+    // level lower in precedence, and the only one a test can set for the real command line.
+    assertThat(Settings.envName(Settings.CSV_DIR)).isEqualTo("ONERING_CSV_DIR");
+    Path config = dir.resolve("onering.properties");
+    Files.writeString(config, Settings.CSV_DIR + "=" + src + "\n");
+
+    Run r = run("ingest", "csv", "--config", config.toString(), "--lake", dir.resolve("lake").toString(),
+        "--run-date", "2026-09-01");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.lastLineJson().get("details").get("source").asText()).isEqualTo(src.toString());
+    assertThat(dir.resolve("lake/bronze/ohlcv_csv/ingest_date=2026-09-01/ACME.csv")).hasSameTextualContentAs(
+        src.resolve("ACME.csv"));
+
+    // The environment wins over the file, and the flag over both.
+    java.util.Properties file = new java.util.Properties();
+    file.setProperty(Settings.CSV_DIR, "/from/file");
+    Settings s = Settings.of(file, Map.of("ONERING_CSV_DIR", "s3a://landing/ohlcv_csv"));
+    assertThat(s.get(Settings.CSV_DIR, null, null)).isEqualTo("s3a://landing/ohlcv_csv");
+    assertThat(s.get(Settings.CSV_DIR, "/from/flag", null)).isEqualTo("/from/flag");
+  }
+
+  @Test
+  void withoutAnyCsvFolderTheIngestIsSkippedSayingHowToGiveOne(@TempDir Path dir) throws Exception {
+    Run r = run("ingest", "csv", "--lake", dir.resolve("lake").toString(), "--run-date", "2026-09-01");
+    assertThat(r.code()).isZero();
+    assertThat(r.lastLineJson().get("status").asText()).isEqualTo("skipped");
+    assertThat(r.lastLineJson().get("details").get("reason").asText()).contains("--csv-dir").contains("ONERING_CSV_DIR");
   }
 }

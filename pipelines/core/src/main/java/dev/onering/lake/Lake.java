@@ -8,8 +8,14 @@ import java.time.LocalDate;
  * The lake's layout: zones and tables under one root. The root is a local folder in the embedded
  * runtime and an {@code s3a://} URI in the stack; every path is derived here so the two agree.
  * docs/data-model.md documents the layout.
+ *
+ * <p>Two shapes of object-store root: {@code s3a://} alone (scheme, no bucket) makes each zone its
+ * own bucket, as the stack's MinIO creates them ({@code s3a://bronze/ticks/...},
+ * {@code s3a://silver/trades/...}); {@code s3a://bucket/prefix} puts every zone under one bucket
+ * ({@code s3a://bucket/prefix/bronze/ticks/...}).
  */
-public final class Lake {
+public final class Lake implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   public static final String DEFAULT_ROOT = "data/lake";
 
@@ -24,10 +30,11 @@ public final class Lake {
   private final String root;
 
   private Lake(String root) {
-    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    // "s3a://" keeps its slashes: it is the bucket-per-zone form, not an empty path.
+    this.root = root.endsWith("/") && !root.endsWith("://") ? root.substring(0, root.length() - 1) : root;
   }
 
-  /** A lake at a local folder or a URI such as {@code s3a://onering}. */
+  /** A lake at a local folder or a URI such as {@code s3a://} (a bucket per zone) or {@code s3a://onering}. */
   public static Lake at(String root) {
     if (root.contains("://")) {
       return new Lake(root);
@@ -39,6 +46,11 @@ public final class Lake {
     return new Lake(root.toAbsolutePath().normalize().toString());
   }
 
+  /** True for the bucket-per-zone form {@code scheme://}: the first path segment is the bucket. */
+  public boolean zonesAreBuckets() {
+    return root.endsWith("://");
+  }
+
   public boolean isLocal() {
     return !root.contains("://") || root.startsWith("file://");
   }
@@ -48,8 +60,12 @@ public final class Lake {
     return root;
   }
 
+  /** The location of a path under the root; {@code ""} is the root itself. */
   public String uri(String relative) {
-    return root + "/" + relative;
+    if (relative.isEmpty()) {
+      return root;
+    }
+    return zonesAreBuckets() ? root + relative : root + "/" + relative;
   }
 
   /** A local path; only for a lake on the local file system. */

@@ -1,46 +1,52 @@
 package dev.onering.simulator;
 
 import dev.onering.lake.Lake;
+import dev.onering.lake.LakeFiles;
 import dev.onering.ticks.Tick;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Writes simulated days to the Bronze zone exactly as produced, one folder per date, rolling files
  * at a line limit. Writing a date again replaces that date's files (same seed, same bytes), so a
- * re-run never duplicates Bronze. Optionally writes the clean truth next to it for tests and
- * benchmarks.
+ * re-run never duplicates Bronze. Writes through {@link LakeFiles}, so the same bytes land in a
+ * local folder or an s3a bucket. Optionally writes the clean truth (always to a local folder) for
+ * tests and benchmarks.
  */
 public final class BronzeWriter implements MarketSimulator.DaySink {
 
-  private final Lake lake;
+  private final LakeFiles lake;
   private final int maxLinesPerFile;
   private final Path truthDir;
-  private final List<Path> written = new ArrayList<>();
+  private final List<String> written = new ArrayList<>();
 
   /** @param truthDir where to write the clean truth as CSV, or null not to */
   public BronzeWriter(Lake lake, int maxLinesPerFile, Path truthDir) {
+    this(LakeFiles.local(lake), maxLinesPerFile, truthDir);
+  }
+
+  /** @param truthDir where to write the clean truth as CSV, or null not to */
+  public BronzeWriter(LakeFiles lake, int maxLinesPerFile, Path truthDir) {
     this.lake = lake;
     this.maxLinesPerFile = maxLinesPerFile;
     this.truthDir = truthDir;
   }
 
-  public List<Path> written() {
+  /** The files written so far, as locations ({@link LakeFiles#uri}). */
+  public List<String> written() {
     return List.copyOf(written);
   }
 
   @Override
   public void accept(MarketSimulator.Day day) throws IOException {
-    Path dir = lake.bronzeTicks(day.date());
-    clear(dir);
-    Files.createDirectories(dir);
+    String dir = Lake.datePartition(Lake.BRONZE_TICKS, "date", day.date());
+    lake.delete(dir);
     int part = 0;
     int inFile = 0;
     BufferedWriter out = null;
@@ -50,9 +56,9 @@ public final class BronzeWriter implements MarketSimulator.DaySink {
           if (out != null) {
             out.close();
           }
-          Path file = dir.resolve(String.format("part-%05d.jsonl", part++));
-          out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-          written.add(file);
+          String file = dir + String.format("/part-%05d.jsonl", part++);
+          out = new BufferedWriter(new OutputStreamWriter(lake.create(file), StandardCharsets.UTF_8), 1 << 16);
+          written.add(lake.uri(file));
           inFile = 0;
         }
         out.write(line);
@@ -87,15 +93,4 @@ public final class BronzeWriter implements MarketSimulator.DaySink {
   }
 
   public static final String TRUTH_HEADER = "symbol,seq,event_time,price,size,side,exchange";
-
-  private static void clear(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

@@ -38,7 +38,8 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin Options.Dataset dataset;
 
   @Option(names = "--csv-dir", paramLabel = "DIR",
-      description = "Daily OHLCV CSV files to import too (default: platform/samples/ohlcv, if present; 'none' to skip).")
+      description = "Daily OHLCV CSV files to import too: a folder or s3a:// URI (env ONERING_CSV_DIR, "
+          + "default: platform/samples/ohlcv, if present; 'none' to skip).")
   String csvDir;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where run reports go (env ONERING_OUT_DIR, default: out).")
@@ -62,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
     try (StepContext ctx = common.context()) {
       Settings settings = ctx.settings();
       runDir = Path.of(settings.get(Settings.OUT_DIR, out, Settings.OUT_DIR_DEFAULT), "runs", runId);
-      Path csv = csvSource(settings);
+      String csv = csvSource(settings);
       // The run works on the dataset's days, not on whatever else the lake holds from earlier runs.
       List<java.time.LocalDate> dates = common.dates();
       if (dates.isEmpty()) {
@@ -121,16 +122,17 @@ public final class RunCommand implements Callable<Integer> {
     return run;
   }
 
-  private Path csvSource(Settings settings) {
-    if ("none".equals(csvDir)) {
+  private String csvSource(Settings settings) {
+    String configured = settings.get(Settings.CSV_DIR, csvDir, null);
+    if ("none".equals(configured)) {
       return null;
     }
-    if (csvDir != null) {
-      return Path.of(csvDir);
+    if (configured != null) {
+      return configured;
     }
     try {
       Path samples = settings.home().resolve("platform/samples/ohlcv");
-      return Files.isDirectory(samples) ? samples : null;
+      return Files.isDirectory(samples) ? samples.toString() : null;
     } catch (IllegalStateException e) {
       return null;
     }

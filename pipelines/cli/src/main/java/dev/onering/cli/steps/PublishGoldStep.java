@@ -9,7 +9,6 @@ import dev.onering.serving.postgres.GoldPublication;
 import dev.onering.serving.postgres.GoldPublisher;
 import dev.onering.serving.postgres.PostgresQuality;
 import dev.onering.spark.gold.SilverToGold;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,8 +50,7 @@ public final class PublishGoldStep implements PipelineStep {
       rejected = e.getMessage();
     }
     details.put("results_recorded", PostgresQuality.record(ctx.postgres(), request.runId(), results, Instant.now()));
-    Path written = QualityStep.writeResults(ctx.lake(), request.runId(), results);
-    details.put("validation_results", written == null ? null : written.toString());
+    details.put("validation_results", QualityStep.writeResults(ctx, request.runId(), results));
     List<String> warnings = SuiteResult.describeFailures(results, Severity.warning);
     if (!warnings.isEmpty()) {
       dev.onering.cli.Progress.info("quality warnings: " + String.join("; ", warnings));

@@ -3,6 +3,7 @@ package dev.onering.cli.steps;
 import dev.onering.cli.Progress;
 import dev.onering.cli.StepContext;
 import dev.onering.lake.Lake;
+import dev.onering.lake.LakeFiles;
 import dev.onering.pipeline.Json;
 import dev.onering.pipeline.StepResult;
 import dev.onering.quality.Dialect;
@@ -11,7 +12,9 @@ import dev.onering.quality.ExpectationSuite;
 import dev.onering.quality.QualityGate;
 import dev.onering.quality.Severity;
 import dev.onering.quality.SuiteResult;
+import dev.onering.lake.S3Endpoint;
 import dev.onering.serving.clickhouse.ChDb;
+import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.postgres.PostgresQuality;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,12 +79,12 @@ public final class QualityStep implements PipelineStep {
     }
     Instant at = Instant.now();
     int recorded = PostgresQuality.record(ctx.postgres(), request.runId(), results, at);
-    Path written = writeResults(ctx.lake(), request.runId(), results);
+    String written = writeResults(ctx, request.runId(), results);
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("suites", suites);
     details.put("results_recorded", recorded);
-    details.put("validation_results", written == null ? null : written.toString());
+    details.put("validation_results", written);
     Map<String, Object> quality = summary(results);
     long evaluated = results.stream().mapToLong(r -> r.results().size()).sum();
     long failed = results.stream().mapToLong(r -> r.results().stream().filter(x -> !x.success()).count()).sum();
@@ -124,7 +127,7 @@ public final class QualityStep implements PipelineStep {
       case "lake" -> {
         Set<LocalDate> dates = runDates(ctx, request);
         meta.put("batch", dates.stream().map(LocalDate::toString).toList());
-        return QualityGate.validate(suite, lakeLines(ctx.lake(), suite.asset(), dates), Dialect.CLICKHOUSE,
+        return QualityGate.validate(suite, lakeLines(ctx, suite.asset(), dates), Dialect.CLICKHOUSE,
             ctx.silver()::rows, params(dates), meta);
       }
       case "postgres" -> {
@@ -161,16 +164,37 @@ public final class QualityStep implements PipelineStep {
     return p;
   }
 
-  /** The lake's lines of the run's dates as a one-column table ({@code line}), read by the ClickHouse engine. */
-  static String lakeLines(Lake lake, String asset, Set<LocalDate> dates) {
-    if (!lake.isLocal()) {
-      throw new UnsupportedOperationException("the embedded gate reads Bronze from a local lake, not " + lake.root());
-    }
+  /**
+   * The lake's lines of the run's dates as a one-column table ({@code line}), read by the ClickHouse
+   * engine itself: {@code file()} for chDB on a local lake, {@code s3()} for an s3a lake, which the
+   * stack's ClickHouse server reads from MinIO directly. (ClickHouse masks the keys of {@code s3()}
+   * in its query log and server log.)
+   */
+  static String lakeLines(StepContext ctx, String asset, Set<LocalDate> dates) {
     String glob = dates.isEmpty() ? "*"
         : dates.size() == 1 ? dates.iterator().next().toString()
         : dates.stream().map(LocalDate::toString).collect(Collectors.joining(",", "{", "}"));
-    String pattern = lake.path(asset).toAbsolutePath() + "/date=" + glob + "/*.jsonl";
-    return "file(" + ChDb.quote(pattern) + ", 'LineAsString')";
+    String relative = asset + "/date=" + glob + "/*.jsonl";
+    Lake lake = ctx.lake();
+    if (lake.isLocal()) {
+      if (!(ctx.silver() instanceof ChDbSilverStore)) {
+        throw new IllegalStateException("the " + asset + " suite reads the lake's files in ClickHouse, but "
+            + ctx.silver().location() + " cannot read the local lake " + lake.root() + "; with a ClickHouse "
+            + "server use an s3a lake (ONERING_LAKE=s3a://), or unset ONERING_CLICKHOUSE_URL for the embedded engine");
+      }
+      return "file(" + ChDb.quote(lake.path(relative).toAbsolutePath().toString()) + ", 'LineAsString')";
+    }
+    S3Endpoint s3 = ctx.s3();
+    if (s3.endpoint() == null || !s3.hasCredentials()) {
+      throw new IllegalStateException("the " + asset + " suite reads " + lake.uri(relative) + " with ClickHouse's "
+          + "s3() function, which needs " + S3Endpoint.ENDPOINT_ENV + ", " + S3Endpoint.ACCESS_KEY_ENV + " and "
+          + S3Endpoint.SECRET_KEY_ENV + "; set them (compose.yaml does in the stack)");
+    }
+    String uri = lake.uri(relative);
+    // Path-style, as MinIO serves buckets: <endpoint>/<bucket>/<key>.
+    String url = s3.endpoint().replaceAll("/+$", "") + "/" + uri.substring(uri.indexOf("://") + 3);
+    return "s3(" + ChDb.quote(url) + ", " + ChDb.quote(s3.accessKey()) + ", " + ChDb.quote(s3.secretKey())
+        + ", 'LineAsString')";
   }
 
   /** The compact summary for the step result and the report: one row per expectation, no samples. */
@@ -201,16 +225,24 @@ public final class QualityStep implements PipelineStep {
     return q;
   }
 
-  static Path writeResults(Lake lake, String runId, List<SuiteResult> results) throws IOException {
-    if (!lake.isLocal() || runId == null) {
+  /**
+   * The full validations under {@value #RESULTS_DIR} in the lake, or null when not written: without a
+   * run id, or in a lake whose zones are buckets (the stack's), which has no bucket for them; there
+   * gold.quality_results and GX's Data Docs keep them.
+   */
+  static String writeResults(StepContext ctx, String runId, List<SuiteResult> results) throws IOException {
+    if (runId == null || ctx.lake().zonesAreBuckets()) {
       return null;
     }
-    Path dir = lake.path(RESULTS_DIR + "/run_id=" + runId);
-    Files.createDirectories(dir);
+    LakeFiles lake = ctx.lakeFiles();
+    String dir = RESULTS_DIR + "/run_id=" + runId;
     for (SuiteResult r : results) {
-      Files.writeString(dir.resolve(r.suiteName() + ".json"),
-          Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n");
+      try (java.io.OutputStream out = lake.create(dir + "/" + r.suiteName() + ".json")) {
+        out.write((Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r) + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
     }
-    return dir;
+    return lake.uri(dir);
   }
+
 }

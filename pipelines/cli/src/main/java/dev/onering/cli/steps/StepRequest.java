@@ -11,11 +11,11 @@ import java.util.List;
  * @param dates the partitions to work on; empty means every date the input has
  * @param runId names the run in audit tables and the report
  * @param simulation the dataset to generate (the generate step)
- * @param csvSource the folder of CSV files to import, or null to skip the import
+ * @param csvSource the folder of CSV files to import (a local path or an s3a URI), or null to skip the import
  * @param truthDir where the simulator writes its clean truth, or null
  */
 public record StepRequest(
-    List<LocalDate> dates, String runId, SimulationConfig simulation, Path csvSource, Path truthDir) {
+    List<LocalDate> dates, String runId, SimulationConfig simulation, String csvSource, Path truthDir) {
 
   public StepRequest {
     dates = List.copyOf(dates);

@@ -28,7 +28,7 @@ import java.util.Map;
  * runs one statement at a time per connection anyway. Another process holding the same directory
  * is refused by ClickHouse's own lock on {@code <dir>/status}.
  */
-public final class ChDb implements AutoCloseable {
+public final class ChDb implements ClickHouseSql, AutoCloseable {
 
   /** System property naming libchdb.so; wins over {@link #LIB_ENV}. */
   public static final String LIB_PROPERTY = "onering.chdb.lib";
@@ -150,9 +150,21 @@ public final class ChDb implements AutoCloseable {
     }
   }
 
+  @Override
+  public String location() {
+    return "chDB at " + shared.dataDir;
+  }
+
   /** Runs a statement whose output, if any, is not needed (DDL, INSERT, ALTER). */
+  @Override
   public void execute(String sql) {
     run(sql, "TabSeparated");
+  }
+
+  /** chDB takes the data inline: the statement, a newline, then the rows, as clickhouse-local does. */
+  @Override
+  public void insert(String insertSql, String data) {
+    run(insertSql + "\n" + data, "TabSeparated");
   }
 
   /** Runs a statement and returns its output in a ClickHouse format such as CSV or JSONEachRow. */
@@ -165,8 +177,17 @@ public final class ChDb implements AutoCloseable {
    * strings, dates and DateTime64, Integer/Long/BigInteger for integers, Double for floats, null.
    * The whole result is held in memory: aggregate in SQL rather than fetching millions of rows.
    */
+  @Override
   public List<Map<String, Object>> rows(String sql) {
-    String json = query(sql, "JSONEachRow");
+    try {
+      return parseJsonEachRow(query(sql, "JSONEachRow"));
+    } catch (IOException e) {
+      throw new ChDbException("the JSONEachRow output could not be parsed: " + e.getMessage(), sql);
+    }
+  }
+
+  /** Rows of ClickHouse's JSONEachRow output, column order kept; shared with the HTTP client. */
+  static List<Map<String, Object>> parseJsonEachRow(String json) throws IOException {
     List<Map<String, Object>> rows = new ArrayList<>();
     if (json.isBlank()) {
       return rows;
@@ -175,13 +196,12 @@ public final class ChDb implements AutoCloseable {
       while (it.hasNext()) {
         rows.add(it.next());
       }
-    } catch (IOException e) {
-      throw new ChDbException("the JSONEachRow output could not be parsed: " + e.getMessage(), sql);
     }
     return rows;
   }
 
   /** Runs a query that returns exactly one integer value, e.g. {@code SELECT count() FROM t}. */
+  @Override
   public long scalarLong(String sql) {
     String out = query(sql, "TabSeparated").strip();
     try {

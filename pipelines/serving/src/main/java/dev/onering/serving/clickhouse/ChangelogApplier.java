@@ -24,14 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a Liquibase formatted-SQL changelog to the embedded ClickHouse engine.
+ * Applies a Liquibase formatted-SQL changelog to ClickHouse: chDB embedded, or the stack's server
+ * over HTTP (any {@link ClickHouseSql}).
  *
- * <p>chDB has no server and no JDBC driver, so Liquibase's own update cannot reach it. This class
- * keeps Liquibase's semantics with Liquibase's parts: Liquibase's parser reads the file, Liquibase
- * computes each changeset's checksum and splits its SQL, and this class runs the statements
- * through {@link ChDb} and records each applied changeset in {@value #TRACKING_TABLE}, with the
- * columns of Liquibase's DATABASECHANGELOG that matter here. The ClickHouse server in the stack
- * gets the same file from Liquibase proper, so both runtimes build the same tables.
+ * <p>chDB has no server and no JDBC driver, so Liquibase's own update cannot reach it. Rather than
+ * a second setup for the server (Liquibase, a ClickHouse extension and a JDBC driver), this class
+ * serves both. It keeps Liquibase's semantics with Liquibase's parts: Liquibase's
+ * parser reads the file, Liquibase computes each changeset's checksum and splits its SQL, and this
+ * class runs the statements and records each applied changeset in {@value #TRACKING_TABLE}, with
+ * the columns of Liquibase's DATABASECHANGELOG that matter here. Both runtimes run this same code
+ * on the same file, so they build the same tables and keep the same bookkeeping.
  *
  * <p>Supported: {@code runOnChange}, {@code runAlways}, {@code validCheckSum}, {@code dbms}
  * (a changeset limited to other databases is skipped) and {@code ignore}. Contexts and labels are
@@ -47,12 +49,12 @@ public final class ChangelogApplier {
   public static final String DEFAULT_CHANGELOG = "platform/liquibase/clickhouse/changelog.sql";
 
   private static final Logger LOG = LoggerFactory.getLogger(ChangelogApplier.class);
-  // One migration at a time per process: the engine is process-wide (see ChDb).
+  // One migration at a time per process: chDB's engine is process-wide (see ChDb).
   private static final Object APPLY_LOCK = new Object();
 
-  private final ChDb db;
+  private final ClickHouseSql db;
 
-  public ChangelogApplier(ChDb db) {
+  public ChangelogApplier(ClickHouseSql db) {
     this.db = db;
   }
 
@@ -61,7 +63,7 @@ public final class ChangelogApplier {
    *
    * @return the number of changesets executed (0 when the database is up to date)
    * @throws IllegalStateException if an applied changeset's checksum changed (naming it)
-   * @throws ChDbException if a statement fails; changesets before it stay applied and recorded
+   * @throws ClickHouseException if a statement fails; changesets before it stay applied and recorded
    */
   public int apply(Path changelog) {
     List<Parsed> changeSets = parseWithLiquibase(changelog);
@@ -76,8 +78,9 @@ public final class ChangelogApplier {
           throw new IllegalStateException("changeset " + p.sql().id() + " by " + p.sql().author()
               + " in " + p.sql().filename() + " was applied with checksum " + stored
               + " but the file now gives " + p.sql().checksum() + ": an applied changeset was "
-              + "edited. Revert the edit and add a new changeset for the change (or, for a "
-              + "throwaway local store, delete the chDB data directory " + db.dataDir() + ")");
+              + "edited in " + db.location() + ". Revert the edit and add a new changeset for the "
+              + "change (or, for a throwaway store, start from an empty one: delete the chDB data "
+              + "directory, or drop the silver database and " + TRACKING_TABLE + " on a server)");
         }
       }
       int executed = 0;
@@ -95,7 +98,7 @@ public final class ChangelogApplier {
         order++;
         record(cs, stored == null ? "EXECUTED" : "RERAN", order);
         executed++;
-        LOG.info("applied changeset {} to chDB at {}", cs.key(), db.dataDir());
+        LOG.info("applied changeset {} to {}", cs.key(), db.location());
       }
       return executed;
     }

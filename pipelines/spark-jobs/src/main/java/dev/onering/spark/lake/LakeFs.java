@@ -1,14 +1,18 @@
 package dev.onering.spark.lake;
 
 import dev.onering.lake.Lake;
+import dev.onering.lake.LakeFiles;
+import dev.onering.lake.S3Endpoint;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -16,19 +20,24 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The lake through Hadoop's FileSystem, so the same code lists and reads a local folder and an
- * S3 bucket. Serializable: executors rebuild the Hadoop configuration from the copied settings.
+ * The lake through Hadoop's FileSystem, so the same code lists, reads and writes a local folder
+ * and an S3 bucket (s3a, hadoop-aws). Serializable: executors rebuild the Hadoop configuration
+ * from the copied {@code fs.*} settings.
+ *
+ * <p>A light step (ingest, load-silver, the quality gate) builds one from the environment with
+ * {@link #of(Lake, Map)} and never starts Spark; a Spark job takes the session's settings with
+ * {@link #of(SparkSession, Lake)}.
  */
-public final class LakeFs implements Serializable {
+public final class LakeFs implements LakeFiles, Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String root;
+  private final Lake lake;
   private final Map<String, String> hadoopSettings;
   private transient Configuration conf;
 
-  private LakeFs(String root, Map<String, String> hadoopSettings) {
-    this.root = root;
-    this.hadoopSettings = hadoopSettings;
+  private LakeFs(Lake lake, Map<String, String> hadoopSettings) {
+    this.lake = lake;
+    this.hadoopSettings = new HashMap<>(hadoopSettings);
   }
 
   public static LakeFs of(SparkSession spark, Lake lake) {
@@ -38,25 +47,69 @@ public final class LakeFs implements Serializable {
         settings.put(e.getKey(), e.getValue());
       }
     }
-    return new LakeFs(lake.root(), settings);
+    return new LakeFs(lake, settings);
   }
 
-  public String uri(String relative) {
-    return root + "/" + relative;
+  /** Without Spark: Hadoop's defaults plus {@code hadoopSettings} (e.g. {@link #s3aSettings}). */
+  public static LakeFs of(Lake lake, Map<String, String> hadoopSettings) {
+    return new LakeFs(lake, hadoopSettings);
   }
 
-  public FileSystem fs() {
-    try {
-      return FileSystem.get(URI.create(root.contains("://") ? root : "file://" + root), conf());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the lake at " + root, e);
+  /**
+   * The s3a settings for an endpoint: path-style access (MinIO serves buckets as paths), TLS only
+   * for an https endpoint, and the keys given, when given; without keys s3a's default chain applies
+   * (environment, profile, instance role). Empty for no endpoint and no keys: AWS's defaults.
+   */
+  public static Map<String, String> s3aSettings(S3Endpoint s3) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (s3.endpoint() != null) {
+      m.put("fs.s3a.endpoint", s3.endpoint());
+      m.put("fs.s3a.connection.ssl.enabled", String.valueOf(s3.endpoint().startsWith("https:")));
     }
+    m.put("fs.s3a.endpoint.region", s3.region());
+    m.put("fs.s3a.path.style.access", String.valueOf(s3.pathStyle()));
+    // Keep directory markers rather than delete the parents' on every write: nothing here reads
+    // the bucket with a pre-3.3 s3a, and it saves a bulk delete per file. Hadoop 3.4's default,
+    // pinned so a different Hadoop on the cluster behaves the same.
+    m.put("fs.s3a.directory.marker.retention", "keep");
+    if (s3.hasCredentials()) {
+      m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      m.put("fs.s3a.access.key", s3.accessKey());
+      m.put("fs.s3a.secret.key", s3.secretKey());
+    }
+    return m;
+  }
+
+  @Override
+  public Lake lake() {
+    return lake;
+  }
+
+  @Override
+  public String uri(String relative) {
+    return lake.uri(relative);
+  }
+
+  /** The file system holding a path: with a bucket per zone each zone is its own s3a file system. */
+  public FileSystem fs(String relative) {
+    Path p = path(relative);
+    try {
+      return p.getFileSystem(conf());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the lake's file system for " + p + ": " + e.getMessage()
+          + (lake.isLocal() ? "" : "; check ONERING_S3_ENDPOINT and the S3 credentials (ONERING_S3_ACCESS_KEY /"
+              + " ONERING_S3_SECRET_KEY), and that the bucket exists"), e);
+    }
+  }
+
+  private Path path(String relative) {
+    return new Path(lake.isLocal() && !lake.root().startsWith("file:") ? "file://" + uri(relative) : uri(relative));
   }
 
   private Configuration conf() {
     if (conf == null) {
       // One per settings and JVM, so Hadoop's XML defaults are parsed once, not once per task.
-      conf = CONFIGURATIONS.computeIfAbsent(hadoopSettings, s -> {
+      conf = CONFIGURATIONS.computeIfAbsent(Map.copyOf(hadoopSettings), s -> {
         Configuration c = new Configuration();
         s.forEach(c::set);
         return c;
@@ -65,36 +118,40 @@ public final class LakeFs implements Serializable {
     return conf;
   }
 
-  private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, Configuration> CONFIGURATIONS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Map<String, String>, Configuration> CONFIGURATIONS = new ConcurrentHashMap<>();
 
   /** Data files directly under a folder, sorted by name (which is arrival order for Bronze). */
   public List<String> dataFiles(String relativeDir) {
+    return list(relativeDir, "");
+  }
+
+  @Override
+  public List<String> list(String relativeDir, String suffix) {
     try {
-      Path dir = new Path(uri(relativeDir));
-      FileSystem fs = fs();
+      Path dir = path(relativeDir);
+      FileSystem fs = fs(relativeDir);
       if (!fs.exists(dir)) {
         return List.of();
       }
       List<String> files = new ArrayList<>();
       for (FileStatus s : fs.listStatus(dir)) {
         String name = s.getPath().getName();
-        if (s.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-          files.add(relativeDir + "/" + name);
+        if (s.isFile() && LakeFiles.isDataFile(name) && name.endsWith(suffix)) {
+          files.add(LakeFiles.child(relativeDir, name));
         }
       }
       files.sort(null);
       return files;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + uri(relativeDir), e);
+      throw new UncheckedIOException("cannot list " + uri(relativeDir) + ": " + e.getMessage(), e);
     }
   }
 
-  /** Child folder names of the form {@code column=value}, as values, sorted. */
+  @Override
   public List<String> partitionValues(String relativeDir, String column) {
     try {
-      Path dir = new Path(uri(relativeDir));
-      FileSystem fs = fs();
+      Path dir = path(relativeDir);
+      FileSystem fs = fs(relativeDir);
       if (!fs.exists(dir)) {
         return List.of();
       }
@@ -108,27 +165,35 @@ public final class LakeFs implements Serializable {
       values.sort(null);
       return values;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + uri(relativeDir), e);
+      throw new UncheckedIOException("cannot list " + uri(relativeDir) + ": " + e.getMessage(), e);
     }
   }
 
+  @Override
   public void delete(String relative) {
     try {
-      fs().delete(new Path(uri(relative)), true);
+      fs(relative).delete(path(relative), true);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + uri(relative), e);
+      throw new UncheckedIOException("cannot delete " + uri(relative) + ": " + e.getMessage(), e);
     }
   }
 
+  @Override
   public boolean exists(String relative) {
     try {
-      return fs().exists(new Path(uri(relative)));
+      return fs(relative).exists(path(relative));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + uri(relative), e);
+      throw new UncheckedIOException("cannot check " + uri(relative) + ": " + e.getMessage(), e);
     }
   }
 
+  @Override
   public org.apache.hadoop.fs.FSDataInputStream open(String relative) throws IOException {
-    return fs().open(new Path(uri(relative)));
+    return fs(relative).open(path(relative));
+  }
+
+  @Override
+  public OutputStream create(String relative) throws IOException {
+    return fs(relative).create(path(relative), true);
   }
 }

@@ -1,0 +1,168 @@
+package dev.onering.serving.clickhouse;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * ClickHouse's HTTP interface in front of the real ClickHouse engine (chDB), on loopback.
+ *
+ * <p>A protocol adapter, not a mock: it implements the subset of the HTTP protocol that {@link
+ * ClickHouseHttp} speaks (statement as POST body or {@code query} parameter with the data as body,
+ * {@code default_format}, the {@code X-ClickHouse-User}/{@code -Key} headers, errors as a non-200
+ * status with ClickHouse's message and {@code X-ClickHouse-Exception-Code}) and executes every
+ * statement on chDB, so results and errors are the engine's own. A ClickHouse server cannot run on
+ * this machine (no Docker; Debian's is from 2018), chDB is the same engine.
+ *
+ * <p>Where chDB's API differs from a server: it takes no request body. A text-format body is
+ * appended to the statement, as clickhouse-local reads inline data; a Parquet body is written to a
+ * temporary file and read with {@code file(<tmp>, Parquet)} in place of {@code input()}.
+ */
+final class ChDbHttpFront implements AutoCloseable {
+
+  private static final Pattern FORMAT_AT_END = Pattern.compile("(?is)\\s+FORMAT\\s+(\\w+)\\s*$");
+  private static final Pattern INPUT = Pattern.compile("(?s)input\\(('(?:[^'\\\\]|\\\\.)*')\\)");
+
+  private final ChDb db;
+  private final String user;
+  private final String password;
+  private final HttpServer server;
+  private final Path scratch;
+  private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+
+  private ChDbHttpFront(ChDb db, String user, String password) throws IOException {
+    this.db = db;
+    this.user = user;
+    this.password = password;
+    this.scratch = Files.createTempDirectory("chdb-http-front-");
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  static ChDbHttpFront start(ChDb db, String user, String password) {
+    try {
+      return new ChDbHttpFront(db, user, password);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot listen on loopback", e);
+    }
+  }
+
+  URI url() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** Every statement received, as sent (before any rewriting), in order. */
+  List<String> statements() {
+    return List.copyOf(statements);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      Map<String, String> params = params(ex.getRequestURI().getRawQuery());
+      byte[] body;
+      try (InputStream in = ex.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      String who = ex.getRequestHeaders().getFirst("X-ClickHouse-User");
+      String key = ex.getRequestHeaders().getFirst("X-ClickHouse-Key");
+      if (!user.equals(who) || !password.equals(key == null ? "" : key)) {
+        // The server's answer to a wrong user or password (HTTP 401 since 23.x).
+        respond(ex, 401, 516, "Code: 516. DB::Exception: " + who + ": Authentication failed: password is "
+            + "incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)");
+        return;
+      }
+      String sql = params.containsKey("query") ? params.get("query") : new String(body, StandardCharsets.UTF_8);
+      byte[] data = params.containsKey("query") && body.length > 0 ? body : null;
+      statements.add(sql);
+      try {
+        if (data == null) {
+          respond(ex, 200, 0, db.query(sql, params.getOrDefault("default_format", "TabSeparated")));
+        } else {
+          insert(sql, data);
+          respond(ex, 200, 0, "");
+        }
+      } catch (ClickHouseException e) {
+        respond(ex, e.code() == 62 ? 400 : 500, e.code(), e.clickhouseMessage() + "\n");
+      }
+    }
+  }
+
+  private void insert(String sql, byte[] data) throws IOException {
+    Matcher format = FORMAT_AT_END.matcher(sql);
+    if (!format.find()) {
+      throw new ChDbException("Code: 62. DB::Exception: data was sent, but the statement does not end with"
+          + " FORMAT <format>. (SYNTAX_ERROR)", sql);
+    }
+    if (!format.group(1).equalsIgnoreCase("Parquet")) {
+      db.execute(sql + "\n" + new String(data, StandardCharsets.UTF_8));
+      return;
+    }
+    Path file = Files.createTempFile(scratch, "body-", ".parquet");
+    try {
+      Files.write(file, data);
+      String head = sql.substring(0, format.start());
+      Matcher input = INPUT.matcher(head);
+      String source = "file(" + ChDb.quote(file.toString()) + ", Parquet";
+      String rewritten = input.find()
+          ? head.substring(0, input.start()) + source + ", " + input.group(1) + ")" + head.substring(input.end())
+          : head + " SELECT * FROM " + source + ")";
+      db.execute(rewritten);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static void respond(HttpExchange ex, int status, int code, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    if (code > 0) {
+      ex.getResponseHeaders().add(ClickHouseHttp.CODE_HEADER, String.valueOf(code));
+    }
+    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private static Map<String, String> params(String rawQuery) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (rawQuery == null) {
+      return m;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      m.put(k, v);
+    }
+    return m;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    try {
+      Files.deleteIfExists(scratch);
+    } catch (IOException e) {
+      // Only an empty temp folder.
+    }
+  }
+}
