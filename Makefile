@@ -8,8 +8,10 @@ MVN ?= mvn -B -ntp
 ONERING := ops/scripts/onering
 # Extra options for `make demo`, e.g. DEMO_ARGS="--days 90 --defect-scale 20".
 DEMO_ARGS ?=
+# Extra options for `make demo-stream`, e.g. STREAM_ARGS="--days 1 --rate 20000".
+STREAM_ARGS ?=
 
-.PHONY: help setup build demo test test-java bench clean clean-data
+.PHONY: help setup build demo demo-stream test test-java bench clean clean-data
 # Sizes for `make bench`, e.g. BENCH_ARGS="--sizes 1M,5M --runs 5".
 BENCH_ARGS ?=
 
@@ -24,6 +26,9 @@ build: setup ## Build the pipelines and the onering CLI (tests skipped)
 
 demo: build ## Run every step on the default dataset and write out/runs/<run-id>/report.html
 	$(ONERING) run $(DEMO_ARGS)
+
+demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster, ticks published, live counts; figures in data/reports/stream-demo.json
+	$(ONERING) stream demo $(STREAM_ARGS)
 
 test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase) and the stack checks
 	@ops/scripts/install-ci-tools.sh
