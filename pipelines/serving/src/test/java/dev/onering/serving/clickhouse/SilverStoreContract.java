@@ -203,10 +203,11 @@ abstract class SilverStoreContract {
   @Test
   void aSecondMigrateChangesNothing() {
     assertThat(store.migrate(ChangelogApplier.locateDefaultChangelog())).isZero();
-    // Written from the changelog's four changesets, in file order.
+    // Written from the changelog's changesets, in file order.
     assertThat(store.rows("SELECT ID, ORDEREXECUTED FROM default.DATABASECHANGELOG FINAL ORDER BY ORDEREXECUTED"))
         .extracting(r -> r.get("ID"))
-        .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m", "silver-004-batch_stats");
+        .containsExactly("silver-001-database", "silver-002-trades", "silver-003-bars_1m", "silver-004-batch_stats",
+            "silver-005-alerts");
   }
 
   @Test
