@@ -20,7 +20,6 @@ import dev.onering.stream.sink.LakeAndClickHouseSinks;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
     Configuration conf = new Configuration();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     TickPipeline.Streams streams = PulsarTickJob.define(env, new PulsarTickJob.Config(broker.serviceUrl(),
-        broker.adminUrl(), "onering-stream-demo", false, true, Duration.ofSeconds(1), settings,
+        broker.adminUrl(), "onering-stream-demo", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, settings,
         AlertRules.defaults(), new LakeAndClickHouseSinks.Targets(Lake.at(lake).root(),
             SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible)));
     streams.alerts().sinkTo(LiveCounts.sink("alerts")).name("count-alerts");

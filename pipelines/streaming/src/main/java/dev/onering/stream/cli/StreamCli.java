@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TopicsCommand.class,
       PublishCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamCli implements Runnable {

@@ -20,6 +20,10 @@ public final class StreamEnvironment {
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     env.getCheckpointConfig().setMinPauseBetweenCheckpoints(checkpointInterval.toMillis() / 2);
     env.getConfig().disableGenericTypes(); // every record has a real serializer: no silent Kryo
+    // Chained operators hand records on without a serializer copy (a tenth of the keyed task's
+    // time). Safe here: every operator emits new objects and none changes what it receives; what
+    // state or a sink's buffer holds is never written to again.
+    env.getConfig().enableObjectReuse();
     Configuration restart = new Configuration();
     restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);

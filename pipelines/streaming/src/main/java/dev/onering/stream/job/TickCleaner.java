@@ -38,12 +38,16 @@ import org.apache.flink.util.Collector;
 public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arrival> {
   private final StreamSettings settings;
 
-  /** Accepted recent prices, oldest first; a short array, so copying it is cheap. */
+  /** Accepted recent prices and their median ({@link PriceWindow}); short, so copying it is cheap. */
   private transient ValueState<double[]> recentPrices;
   /** Trades held until the warm-up has enough prices to judge them. */
   private transient ListState<Arrival> warmup;
-  /** (seq -> when to forget it, event-time millis) of every trade kept and not yet forgotten. */
-  private transient MapState<Long, Long> seen;
+  /**
+   * Event-time minute (millis) -> [when to forget the minute's keys (event-time millis), then the
+   * seq of every trade of that minute kept so far]. By minute, because a duplicate carries its
+   * original's event time, and forgetting then drops whole minutes instead of walking every key.
+   */
+  private transient MapState<Long, long[]> seen;
 
   public TickCleaner(StreamSettings settings) {
     this.settings = settings;
@@ -55,7 +59,8 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
         new ValueStateDescriptor<>("recent-prices", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
     warmup = getRuntimeContext().getListState(
         new ListStateDescriptor<>("warmup", TypeInformation.of(Arrival.class)));
-    seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.LONG, Types.LONG));
+    seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen-by-minute", Types.LONG,
+        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
   }
 
   @Override
@@ -85,9 +90,9 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
         releaseWarmup(held, ctx, out);
       }
     }
-    Iterator<Map.Entry<Long, Long>> it = seen.iterator();
+    Iterator<Map.Entry<Long, long[]>> it = seen.iterator();
     while (it.hasNext()) {
-      if (it.next().getValue() <= timestamp) {
+      if (it.next().getValue()[0] <= timestamp) {
         it.remove();
       }
     }
@@ -100,25 +105,26 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
       prices[i] = held.get(i).tick().price();
     }
     double reference = lowerMedian(prices);
-    double[] recent = new double[0];
+    double[] recent = null;
     for (Arrival a : held) {
       if (PriceBands.isSpike(a.tick().price(), reference)) {
         spike(a, reference, ctx);
       } else if (keepIfFirst(a, ctx)) {
-        recent = remember(recent, a.tick().price());
+        recent = recent == null ? PriceWindow.of(a.tick().price())
+            : PriceWindow.add(recent, a.tick().price(), settings.spikeWindow());
         out.collect(a);
       }
     }
     // Every warm-up trade may have been a spike: the reference then stays the warm-up's median.
-    recentPrices.update(recent.length == 0 ? new double[] {reference} : recent);
+    recentPrices.update(recent == null ? PriceWindow.of(reference) : recent);
   }
 
   private void judge(Arrival in, double[] recent, Context ctx, Collector<Arrival> out) throws Exception {
-    double reference = lowerMedian(recent);
+    double reference = PriceWindow.lowerMedian(recent);
     if (PriceBands.isSpike(in.tick().price(), reference)) {
       spike(in, reference, ctx);
     } else if (keepIfFirst(in, ctx)) {
-      recentPrices.update(remember(recent, in.tick().price()));
+      recentPrices.update(PriceWindow.add(recent, in.tick().price(), settings.spikeWindow()));
       out.collect(in);
     }
   }
@@ -132,19 +138,40 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
 
   private boolean keepIfFirst(Arrival a, Context ctx) throws Exception {
     Tick t = a.tick();
-    if (seen.contains(t.seq())) {
+    long minute = MinuteBar.minuteOf(t.eventTimeMicros()) / 1_000L;
+    long[] bucket = seen.get(minute);
+    if (bucket != null && holdsSeq(bucket, t.seq())) {
       ctx.output(StreamOutputs.QUARANTINE, QuarantinedRecord.of(a, RejectReason.DUPLICATE, "seq",
           "(" + t.symbol() + ", " + t.seq() + ") arrived earlier on the stream"));
       return false;
     }
-    long minute = MinuteBar.minuteOf(t.eventTimeMicros()) / 1_000L;
     // A trade that is itself late is remembered for the retention from now, not from its minute:
-    // its duplicate follows it within seconds and must still be caught as one.
-    long forgetAt = Math.max(minute + forgetAfterMillis(),
-        ctx.timerService().currentWatermark() + settings.dedupRetention().toMillis());
-    seen.put(t.seq(), forgetAt);
-    ctx.timerService().registerEventTimeTimer(forgetAt);
+    // its duplicate follows it within seconds and must still be caught as one. Rounded up to a
+    // whole minute, so a symbol has one forgetting timer per minute rather than one per trade.
+    long forgetAt = ceilToMinute(Math.max(minute + forgetAfterMillis(),
+        ctx.timerService().currentWatermark() + settings.dedupRetention().toMillis()));
+    long[] next;
+    if (bucket == null) {
+      next = new long[] {forgetAt, t.seq()};
+    } else {
+      next = Arrays.copyOf(bucket, bucket.length + 1);
+      next[bucket.length] = t.seq();
+      next[0] = Math.max(bucket[0], forgetAt);
+    }
+    seen.put(minute, next);
+    if (bucket == null || next[0] != bucket[0]) {
+      ctx.timerService().registerEventTimeTimer(next[0]);
+    }
     return true;
+  }
+
+  private static boolean holdsSeq(long[] bucket, long seq) {
+    for (int i = 1; i < bucket.length; i++) {
+      if (bucket[i] == seq) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** From a minute's start to the moment its keys may go: the minute, its lateness, the retention. */
@@ -153,12 +180,9 @@ public final class TickCleaner extends KeyedProcessFunction<String, Arrival, Arr
         + settings.dedupRetention().toMillis();
   }
 
-  private double[] remember(double[] recent, double price) {
-    int keep = Math.min(recent.length, settings.spikeWindow() - 1);
-    double[] next = new double[keep + 1];
-    System.arraycopy(recent, recent.length - keep, next, 0, keep);
-    next[keep] = price;
-    return next;
+  private static long ceilToMinute(long millis) {
+    long minute = MinuteBar.MINUTE_MICROS / 1_000L;
+    return Math.floorDiv(millis + minute - 1, minute) * minute;
   }
 
   static double lowerMedian(double[] prices) {

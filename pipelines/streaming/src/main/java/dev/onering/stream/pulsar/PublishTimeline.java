@@ -59,6 +59,11 @@ public final class PublishTimeline {
     next = reached + MINUTE_MICROS;
   }
 
+  /** Whether a tick with this event time would record a boundary not recorded yet. */
+  public boolean wouldMove(long eventTime) {
+    return eventTime != Long.MIN_VALUE && eventTime >= next;
+  }
+
   public List<Boundary> boundaries() {
     return List.copyOf(boundaries);
   }

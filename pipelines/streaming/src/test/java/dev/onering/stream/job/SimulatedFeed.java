@@ -5,7 +5,6 @@ import dev.onering.instruments.ReferenceData;
 import dev.onering.simulator.MarketSimulator;
 import dev.onering.simulator.SimulationConfig;
 import dev.onering.ticks.BatchCleaner;
-import dev.onering.ticks.ParsedTick;
 import dev.onering.ticks.Tick;
 import dev.onering.ticks.TickParser;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -49,17 +48,11 @@ record SimulatedFeed(List<Received> messages, List<Tick> batchKept, List<MinuteB
       for (String l : day.lines()) {
         line++;
         cleaner.accept(l, new BatchCleaner.Source(day.date().toString(), line));
-        messages.add(new Received(l, day.date() + ":" + line, 0, eventTimeMillis(parser, l)));
+        messages.add(Received.parse(parser, l, day.date() + ":" + line, 0));
       }
       cleaner.finish();
     });
     return new SimulatedFeed(messages, kept, bars, quarantine);
-  }
-
-  /** What the publisher stamps on a message: the event time of a line that parses. */
-  static long eventTimeMillis(TickParser parser, String line) {
-    return parser.parse(line, null) instanceof ParsedTick.Accepted a
-        ? Math.floorDiv(a.tick().eventTimeMicros(), 1_000L) : Received.NO_EVENT_TIME;
   }
 
   /** The messages as a single-partition source would give them, timestamps and watermarks on. */

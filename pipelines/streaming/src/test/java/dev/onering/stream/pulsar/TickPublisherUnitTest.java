@@ -3,6 +3,11 @@ package dev.onering.stream.pulsar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onering.instruments.ReferenceData;
+import dev.onering.simulator.MarketSimulator;
+import dev.onering.simulator.SimulationConfig;
+import dev.onering.ticks.ParsedTick;
+import dev.onering.ticks.TickParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +27,31 @@ class TickPublisherUnitTest {
     assertThat(TickPublisher.keyOf("{\"symbol\":\"AA")).isNull();
     assertThat(TickPublisher.keyOf("{\"sym")).isNull();
     assertThat(TickPublisher.keyOf("")).isNull();
+  }
+
+  @Test
+  void theCheapEventTimeLookAgreesWithTheParserOnEveryLineItAccepts() throws Exception {
+    // The publisher parses only lines whose scanned event time could cross the next minute, so the
+    // scan must never read less than the parser on a line the parser accepts, defects included.
+    TickParser parser = new TickParser(ReferenceData.standard());
+    SimulationConfig config = SimulationConfig.defaults().withSize(6, 2, 2_000)
+        .withDefectRates(SimulationConfig.defaultRates(10));
+    long[] counts = new long[2];
+    new MarketSimulator(config, ReferenceData.standard()).run(day -> {
+      for (String line : day.lines()) {
+        if (parser.parse(line, null) instanceof ParsedTick.Accepted a) {
+          assertThat(TickPublisher.scanEventTime(line)).as(line).isEqualTo(a.tick().eventTimeMicros());
+          counts[0]++;
+        } else {
+          counts[1]++;
+        }
+      }
+    });
+    assertThat(counts[0]).as("accepted lines").isGreaterThan(1_000);
+    assertThat(counts[1]).as("rejected lines, so the defects are in play").isGreaterThan(10);
+    assertThat(TickPublisher.scanEventTime("{\"symbol\":\"AAPL\"}")).isEqualTo(Long.MIN_VALUE);
+    assertThat(TickPublisher.scanEventTime("{\"event_time\":\"soon\"}")).isEqualTo(Long.MIN_VALUE);
+    assertThat(TickPublisher.scanEventTime("{\"event_time\": 17}")).isEqualTo(17);
   }
 
   @Test

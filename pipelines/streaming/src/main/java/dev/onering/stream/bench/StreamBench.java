@@ -1,0 +1,371 @@
+package dev.onering.stream.bench;
+
+import dev.onering.instruments.ReferenceData;
+import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.job.AlertRules;
+import dev.onering.stream.job.BarRecord;
+import dev.onering.stream.job.PulsarTickJob;
+import dev.onering.stream.job.StreamSettings;
+import dev.onering.stream.job.TickPipeline;
+import dev.onering.stream.pulsar.StreamTopics;
+import dev.onering.stream.pulsar.TickPublisher;
+import dev.onering.stream.sink.LakeAndClickHouseSinks;
+import dev.onering.stream.sink.SilverStoreTarget;
+import dev.onering.ticks.ParsedTick;
+import dev.onering.ticks.TickParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Messages;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+
+/**
+ * The streaming benchmark: the same ticks through the broker alone (the reference), then through
+ * the whole job, on one machine and in one run, so the job's figures read as a share of what the
+ * broker can do here.
+ *
+ * <ol>
+ *   <li><b>Broker</b>: the product's publisher sends every line to a scratch topic with the ticks
+ *       topic's partitions while a plain consumer reads them back; ticks per second from the first
+ *       send to the last receive.
+ *   <li><b>Job, as fast as possible</b>: the streaming job runs as in the demo (lake, ClickHouse,
+ *       output topics) while the first day is published with no rate limit; ticks per second from
+ *       the first send to the moment the last of them is counted in a closed bar.
+ *   <li><b>Job, paced</b>: the next day at a fixed rate; for each minute, the delay from the send of
+ *       the first tick that lets the watermark pass the minute's end (event time at or past the end
+ *       plus the out-of-orderness bound) to the minute's first bar being visible in ClickHouse.
+ * </ol>
+ */
+public final class StreamBench {
+
+  /**
+   * @param paceRate ticks per second in the paced phase
+   * @param parallelism Flink parallelism, as in the demo
+   */
+  public record Settings(SimulationConfig simulation, double paceRate, int parallelism, Path lake,
+      SilverStoreTarget clickhouse) {}
+
+  /**
+   * Rate from the first send to the last tick out of the far end, and the CPU both processes spent
+   * meanwhile (this JVM: publisher and job; the broker's JVM), which says how close to the
+   * machine's limit the rate is.
+   */
+  public record Throughput(long ticks, double seconds, double cpuSeconds) {
+    public double perSecond() {
+      return seconds > 0 ? ticks / seconds : 0;
+    }
+
+    /** Cores busy on average over the phase. */
+    public double cores() {
+      return seconds > 0 ? cpuSeconds / seconds : 0;
+    }
+
+    /** CPU microseconds per tick, all processes together. */
+    public double cpuMicrosPerTick() {
+      return ticks > 0 ? cpuSeconds * 1e6 / ticks : 0;
+    }
+  }
+
+  /** Delays of the paced phase, milliseconds. */
+  public record Latency(double rate, int minutes, double p50, double p90, double p99, double max) {}
+
+  public record Result(Throughput broker, Throughput job, double publishPerSecond, Latency paced,
+      long lateTrades, long quarantined) {
+
+    /** The job's sustained rate as a share of the broker's. */
+    public double jobToBroker() {
+      return broker.perSecond() > 0 ? job.perSecond() / broker.perSecond() : Double.NaN;
+    }
+  }
+
+  /** One day of lines with the event time of each (Long.MIN_VALUE where the line has none). */
+  record Day(List<String> lines, long[] eventTimes) {}
+
+  private final Settings settings;
+  private final java.util.function.Consumer<String> progress;
+
+  public StreamBench(Settings settings, java.util.function.Consumer<String> progress) {
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  /** CPU time so far of this JVM and of the broker's. */
+  private static double cpuSeconds(long brokerPid) {
+    return cpu(ProcessHandle.current()) + ProcessHandle.of(brokerPid).map(StreamBench::cpu).orElse(0.0);
+  }
+
+  private static double cpu(ProcessHandle p) {
+    return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+  }
+
+  public Result run(String serviceUrl, String adminUrl, long brokerPid) throws Exception {
+    progress.accept("simulating the ticks");
+    List<Day> days = simulate(settings.simulation());
+    if (days.size() < 2) {
+      throw new IllegalArgumentException("the benchmark needs two trading days of ticks (one as fast as"
+          + " possible, one paced); give --days 2 or more");
+    }
+    Day fast = days.get(0);
+    Day paced = days.get(1);
+    try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl).build();
+        PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build()) {
+      StreamTopics.ensure(admin);
+      String reference = StreamTopics.TICKS + "-bench-reference";
+      admin.topics().createPartitionedTopic(reference, StreamTopics.TICKS_PARTITIONS_DEFAULT);
+      progress.accept(String.format("broker alone: %,d ticks through %s", fast.lines().size(), reference));
+      Throughput broker = brokerAlone(client, reference, fast, brokerPid);
+
+      JobCounters.reset();
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(), new Configuration());
+      StreamSettings streamSettings = StreamSettings.defaults();
+      TickPipeline.Streams streams = PulsarTickJob.define(env, new PulsarTickJob.Config(serviceUrl, adminUrl,
+          "onering-stream-bench", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, streamSettings, AlertRules.defaults(),
+          new LakeAndClickHouseSinks.Targets(settings.lake().toString(), settings.clickhouse(), 100,
+              JobCounters::visible)));
+      streams.closedBars().sinkTo(new CountingSink<>(JobCounters::closed)).name("bench-closed-trades");
+      streams.late().sinkTo(new CountingSink<>(a -> JobCounters.LATE.incrementAndGet())).name("bench-late");
+      streams.quarantine().sinkTo(new CountingSink<>(q -> JobCounters.QUARANTINED.incrementAndGet()))
+          .name("bench-quarantined");
+      JobClient job = env.executeAsync("onering-stream-bench");
+      try {
+        awaitRunning(job);
+        progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
+        long[] sentAt = new long[fast.lines().size()];
+        double cpu0 = cpuSeconds(brokerPid);
+        long t0 = System.nanoTime();
+        TickPublisher.Result published = publish(client, fast, 0, sentAt);
+        awaitQuiet(0);
+        long trades = JobCounters.CLOSED_TRADES.get();
+        // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
+        Throughput jobRate = new Throughput(trades, (JobCounters.lastClosedNanos - t0) / 1e9,
+            cpuSeconds(brokerPid) - cpu0);
+
+        progress.accept(String.format("job, paced at %,.0f ticks/s: %,d ticks", settings.paceRate(),
+            paced.lines().size()));
+        JobCounters.FIRST_FIRINGS.clear();
+        long[] pacedSentAt = new long[paced.lines().size()];
+        publish(client, paced, settings.paceRate(), pacedSentAt);
+        awaitQuiet(trades);
+        Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
+        return new Result(broker, jobRate, published.ticksPerSecond(), latency, JobCounters.LATE.get(),
+            JobCounters.QUARANTINED.get());
+      } finally {
+        job.cancel().get(1, TimeUnit.MINUTES);
+        try {
+          job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+          // Expected: the job ends cancelled; waiting lets the MiniCluster shut down in order.
+        }
+      }
+    }
+  }
+
+  /** The simulator's lines, grouped by the day they belong to, each with its event time. */
+  static List<Day> simulate(SimulationConfig config) throws Exception {
+    TickParser parser = new TickParser(ReferenceData.standard());
+    List<Day> days = new ArrayList<>();
+    new dev.onering.simulator.MarketSimulator(config, ReferenceData.standard()).run(day -> {
+      List<String> lines = List.copyOf(day.lines());
+      long[] times = new long[lines.size()];
+      for (int i = 0; i < times.length; i++) {
+        times[i] = parser.parse(lines.get(i), null) instanceof ParsedTick.Accepted a
+            ? a.tick().eventTimeMicros() : Long.MIN_VALUE;
+      }
+      days.add(new Day(lines, times));
+    });
+    return days;
+  }
+
+  private Throughput brokerAlone(PulsarClient client, String topic, Day day, long brokerPid) throws Exception {
+    int n = day.lines().size();
+    AtomicLong received = new AtomicLong();
+    long[] lastReceive = new long[1];
+    try (Consumer<byte[]> consumer = client.newConsumer(Schema.BYTES).topic(topic)
+        .subscriptionName("bench-reference")
+        .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
+        .receiverQueueSize(10_000)
+        .subscribe()) {
+      Thread reader = new Thread(() -> {
+        try {
+          while (received.get() < n) {
+            Messages<byte[]> batch = consumer.batchReceive();
+            received.addAndGet(batch.size());
+            consumer.acknowledgeAsync(batch);
+            lastReceive[0] = System.nanoTime();
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException("the reference consumer failed after " + received.get() + " ticks", e);
+        }
+      }, "bench-reference-reader");
+      reader.setDaemon(true);
+      reader.start();
+      double cpu0 = cpuSeconds(brokerPid);
+      long t0 = System.nanoTime();
+      try (TickPublisher publisher = TickPublisher.open(client, TickPublisher.Settings.defaults().withTopic(topic))) {
+        for (String line : day.lines()) {
+          publisher.send(line);
+        }
+        publisher.finish();
+      }
+      reader.join(TimeUnit.MINUTES.toMillis(2));
+      if (received.get() < n) {
+        throw new IllegalStateException("the reference consumer read " + received.get() + " of " + n + " ticks");
+      }
+      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0);
+    }
+  }
+
+  private static TickPublisher.Result publish(PulsarClient client, Day day, double rate, long[] sentAt)
+      throws Exception {
+    try (TickPublisher publisher = TickPublisher.open(client, TickPublisher.Settings.defaults().withRate(rate))) {
+      List<String> lines = day.lines();
+      for (int i = 0; i < lines.size(); i++) {
+        sentAt[i] = System.currentTimeMillis() * 1_000L;
+        publisher.send(lines.get(i));
+      }
+      return publisher.finish();
+    }
+  }
+
+  /**
+   * The job's tasks are deployed a little after the job reports RUNNING; publishing before then
+   * would count the start-up as processing time.
+   */
+  private static void awaitRunning(JobClient job) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the streaming job did not start within two minutes");
+      }
+      Thread.sleep(100);
+    }
+    Thread.sleep(3_000);
+  }
+
+  /** Returns once the job has closed bars for new trades and then none for three seconds. */
+  private static void awaitQuiet(long before) throws InterruptedException {
+    long last = before;
+    for (int still = 0; still < 3 || last == before; ) {
+      Thread.sleep(1_000);
+      long now = JobCounters.CLOSED_TRADES.get();
+      still = now == last ? still + 1 : 0;
+      last = now;
+    }
+  }
+
+  /**
+   * For each minute whose first bar became visible: its visibility minus the send of the first line
+   * that lets the watermark pass the minute's end. Lines go out in order, so that line is the first
+   * whose event time is at or past the end plus the bound.
+   */
+  static Latency latency(Day day, long[] sentAt, Duration outOfOrderness, double rate) {
+    long bound = outOfOrderness.toMillis() * 1_000L;
+    long[] times = day.eventTimes();
+    // The running maximum of event time is what the watermark follows.
+    long[] runningMax = new long[times.length];
+    long max = Long.MIN_VALUE;
+    for (int i = 0; i < times.length; i++) {
+      max = Math.max(max, times[i]);
+      runningMax[i] = max;
+    }
+    List<Double> delays = new ArrayList<>();
+    for (long[] firing : JobCounters.FIRST_FIRINGS) {
+      long releaseTime = firing[0] + bound;
+      int i = firstAtOrAfter(runningMax, releaseTime);
+      if (i < runningMax.length) {
+        delays.add((firing[1] - sentAt[i]) / 1e3);
+      }
+    }
+    double[] d = delays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return new Latency(rate, d.length, percentile(d, 0.50), percentile(d, 0.90), percentile(d, 0.99),
+        d.length == 0 ? Double.NaN : d[d.length - 1]);
+  }
+
+  static int firstAtOrAfter(long[] ascending, long value) {
+    int i = Arrays.binarySearch(ascending, value);
+    if (i < 0) {
+      return -i - 1;
+    }
+    while (i > 0 && ascending[i - 1] == value) {
+      i--;
+    }
+    return i;
+  }
+
+  /** Nearest-rank percentile of sorted values; NaN when there are none. */
+  static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  /** What the job's tasks report back; they run in this JVM on the MiniCluster. */
+  static final class JobCounters {
+    static final AtomicLong CLOSED_TRADES = new AtomicLong();
+    static final AtomicLong LATE = new AtomicLong();
+    static final AtomicLong QUARANTINED = new AtomicLong();
+    static volatile long lastClosedNanos;
+    /** (bar end in event-time micros, visible at in wall-clock micros) of each minute's first firing. */
+    static final ConcurrentLinkedQueue<long[]> FIRST_FIRINGS = new ConcurrentLinkedQueue<>();
+
+    static void reset() {
+      CLOSED_TRADES.set(0);
+      LATE.set(0);
+      QUARANTINED.set(0);
+      FIRST_FIRINGS.clear();
+    }
+
+    static void closed(BarRecord bar) {
+      CLOSED_TRADES.addAndGet(bar.tradeCount);
+      lastClosedNanos = System.nanoTime();
+    }
+
+    static void visible(List<BarRecord> bars, long atMicros) {
+      for (BarRecord b : bars) {
+        if (b.revision == 0) {
+          FIRST_FIRINGS.add(new long[] {b.endMillis() * 1_000L, atMicros});
+        }
+      }
+    }
+  }
+
+  private record CountingSink<T>(SerializableAction<T> action) implements Sink<T> {
+    @Override
+    @SuppressWarnings("deprecation")
+    public SinkWriter<T> createWriter(InitContext context) {
+      return new SinkWriter<>() {
+        @Override
+        public void write(T element, Context context) {
+          action.accept(element);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  interface SerializableAction<T> extends java.io.Serializable {
+    void accept(T value);
+  }
+}

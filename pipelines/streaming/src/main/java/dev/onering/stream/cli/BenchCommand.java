@@ -1,0 +1,135 @@
+package dev.onering.stream.cli;
+
+import dev.onering.pipeline.Json;
+import dev.onering.serving.clickhouse.ChangelogApplier;
+import dev.onering.serving.clickhouse.SilverStore;
+import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.bench.StreamBench;
+import dev.onering.stream.pulsar.EmbeddedPulsar;
+import dev.onering.stream.sink.SilverStoreTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {
+      "The streaming benchmark, on this machine: a Pulsar broker in its own JVM and the streaming job on a",
+      "MiniCluster, as in the demo. The first simulated day goes through the broker alone (the reference:",
+      "publisher to a plain consumer), then through the job as fast as possible; the second day is published",
+      "at --pace ticks/s for the delay from a minute's end to its bar in ClickHouse.",
+      "Prints the figures and the job's rate as a share of the broker's; writes stream-bench.json under --out."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--symbols", defaultValue = "24", description = "Instruments, 1-24 (default: ${DEFAULT-VALUE}).")
+  int symbols;
+
+  @Option(names = "--days", defaultValue = "2",
+      description = "Days to simulate; the first two trading days are used (default: ${DEFAULT-VALUE}).")
+  int days;
+
+  @Option(names = "--ticks-per-day", defaultValue = "20000",
+      description = "Average trades per symbol per trading day (default: ${DEFAULT-VALUE}).")
+  int ticksPerDay;
+
+  @Option(names = "--pace", defaultValue = "20000",
+      description = "Ticks per second in the paced phase (default: ${DEFAULT-VALUE}).")
+  double pace;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--work", defaultValue = "data/stream-bench",
+      description = "Broker data, lake and embedded ClickHouse of the run, wiped first (default: ${DEFAULT-VALUE}).")
+  Path work;
+
+  @Option(names = "--out", defaultValue = "out/bench",
+      description = "Where stream-<time>/stream-bench.json goes (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (pace <= 0) {
+      throw new IllegalArgumentException("--pace must be a positive number of ticks per second, got " + pace);
+    }
+    deleteTree(work);
+    Files.createDirectories(work);
+    SimulationConfig simulation = SimulationConfig.defaults().withSize(symbols, days, ticksPerDay);
+    SilverStoreTarget clickhouse = SilverStoreTarget.chdb(work.resolve("chdb"));
+    StreamProgress.info("bench", "starting a Pulsar broker in its own JVM (about 10 s)");
+    StreamBench.Result r;
+    try (EmbeddedPulsar broker = EmbeddedPulsar.start(work.resolve("pulsar"));
+        SilverStore store = clickhouse.open()) {
+      store.migrate(ChangelogApplier.locateDefaultChangelog());
+      r = new StreamBench(new StreamBench.Settings(simulation, pace, parallelism, work.resolve("lake").toAbsolutePath(),
+          clickhouse), m -> StreamProgress.info("bench", m)).run(broker.serviceUrl(), broker.adminUrl(), broker.pid());
+    }
+    print(r);
+    Path dir = out.resolve("stream-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(dir);
+    Path file = dir.resolve("stream-bench.json");
+    Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(figures(r)));
+    StreamProgress.info("bench", "figures in " + file);
+    return 0;
+  }
+
+  private Map<String, Object> figures(StreamBench.Result r) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("machine_cores", Runtime.getRuntime().availableProcessors());
+    f.put("parallelism", parallelism);
+    f.put("broker_ticks", r.broker().ticks());
+    f.put("broker_ticks_per_second", Math.round(r.broker().perSecond()));
+    f.put("job_ticks", r.job().ticks());
+    f.put("job_ticks_per_second", Math.round(r.job().perSecond()));
+    f.put("job_to_broker", Math.round(r.jobToBroker() * 1000) / 1000.0);
+    f.put("broker_cpu_us_per_tick", Math.round(r.broker().cpuMicrosPerTick() * 10) / 10.0);
+    f.put("job_cpu_us_per_tick", Math.round(r.job().cpuMicrosPerTick() * 10) / 10.0);
+    f.put("broker_cores_busy", Math.round(r.broker().cores() * 100) / 100.0);
+    f.put("job_cores_busy", Math.round(r.job().cores() * 100) / 100.0);
+    f.put("publish_ticks_per_second", Math.round(r.publishPerSecond()));
+    f.put("paced_rate", r.paced().rate());
+    f.put("paced_minutes", r.paced().minutes());
+    f.put("bar_delay_ms_p50", r.paced().p50());
+    f.put("bar_delay_ms_p90", r.paced().p90());
+    f.put("bar_delay_ms_p99", r.paced().p99());
+    f.put("bar_delay_ms_max", r.paced().max());
+    f.put("bar_delay_definition", "wall clock from sending the first tick whose event time is at or past the"
+        + " minute's end plus the out-of-orderness bound, to the minute's first bar visible in ClickHouse");
+    f.put("late", r.lateTrades());
+    f.put("quarantined", r.quarantined());
+    return f;
+  }
+
+  private static void print(StreamBench.Result r) {
+    System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s%n", "streaming (same ticks, same run)", "ticks/s",
+        "vs broker", "cores busy", "CPU us/tick");
+    row("broker alone: publisher -> consumer", r.broker(), "1.00");
+    row("job: publisher -> closed bars", r.job(), String.format(Locale.ROOT, "%.2f", r.jobToBroker()));
+    System.out.printf(Locale.ROOT, "%n%-40s %8s %8s %8s %8s%n", String.format(Locale.ROOT,
+        "bar delay at %,.0f ticks/s (%d minutes)", r.paced().rate(), r.paced().minutes()), "p50", "p90", "p99", "max");
+    System.out.printf(Locale.ROOT, "%-40s %6.0fms %6.0fms %6.0fms %6.0fms%n", "minute end -> bar in ClickHouse",
+        r.paced().p50(), r.paced().p90(), r.paced().p99(), r.paced().max());
+  }
+
+  private static void row(String name, StreamBench.Throughput t, String ratio) {
+    System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f%n", name, t.perSecond(), ratio, t.cores(),
+        t.cpuMicrosPerTick());
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

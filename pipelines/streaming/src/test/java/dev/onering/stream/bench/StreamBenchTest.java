@@ -1,0 +1,61 @@
+package dev.onering.stream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's arithmetic; the phases themselves need a broker and run in `make bench`. */
+class StreamBenchTest {
+  private static final long S = 1_000_000L;
+
+  @AfterEach
+  void clear() {
+    StreamBench.JobCounters.reset();
+  }
+
+  @Test
+  void aMinutesDelayRunsFromTheSendThatLetsTheWatermarkPassItsEnd() {
+    long minuteEnd = 60 * S;
+    // Event times in send order; one line has none (malformed) and one is out of order.
+    long[] eventTimes = {10 * S, 59 * S, Long.MIN_VALUE, 80 * S, 70 * S, 91 * S, 95 * S};
+    long[] sentAt = {1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000};
+    StreamBench.Day day = new StreamBench.Day(List.of("a", "b", "c", "d", "e", "f", "g"), eventTimes);
+    // With a 30 s bound the watermark passes 60 s once event time reaches 90 s: the sixth line.
+    StreamBench.JobCounters.FIRST_FIRINGS.add(new long[] {minuteEnd, 6_000 + 250_000});
+    StreamBench.Latency l = StreamBench.latency(day, sentAt, Duration.ofSeconds(30), 1_000);
+    assertThat(l.minutes()).isEqualTo(1);
+    assertThat(l.p50()).isEqualTo(250.0);
+    assertThat(l.p99()).isEqualTo(250.0);
+  }
+
+  @Test
+  void aMinuteWhoseReleaseWasNeverSentIsNotCounted() {
+    StreamBench.Day day = new StreamBench.Day(List.of("a"), new long[] {10 * S});
+    StreamBench.JobCounters.FIRST_FIRINGS.add(new long[] {60 * S, 99});
+    assertThat(StreamBench.latency(day, new long[] {1}, Duration.ofSeconds(30), 1).minutes()).isZero();
+  }
+
+  @Test
+  void percentilesAreNearestRank() {
+    double[] hundred = new double[100];
+    for (int i = 0; i < 100; i++) {
+      hundred[i] = i + 1;
+    }
+    assertThat(StreamBench.percentile(hundred, 0.50)).isEqualTo(50);
+    assertThat(StreamBench.percentile(hundred, 0.99)).isEqualTo(99);
+    assertThat(StreamBench.percentile(new double[] {7}, 0.99)).isEqualTo(7);
+    assertThat(StreamBench.percentile(new double[0], 0.5)).isNaN();
+  }
+
+  @Test
+  void theFirstPositionAtOrAfterAValueSkipsBackOverEqualOnes() {
+    long[] ascending = {1, 3, 3, 3, 8};
+    assertThat(StreamBench.firstAtOrAfter(ascending, 3)).isEqualTo(1);
+    assertThat(StreamBench.firstAtOrAfter(ascending, 4)).isEqualTo(4);
+    assertThat(StreamBench.firstAtOrAfter(ascending, 9)).isEqualTo(5);
+    assertThat(StreamBench.firstAtOrAfter(ascending, 0)).isZero();
+  }
+}
