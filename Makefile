@@ -11,9 +11,11 @@ DEMO_ARGS ?=
 # Extra options for `make demo-stream`, e.g. STREAM_ARGS="--days 1 --rate 20000".
 STREAM_ARGS ?=
 
-.PHONY: help setup build demo demo-stream test test-java bench clean clean-data
+.PHONY: help setup build demo demo-stream test test-java bench bench-stream clean clean-data
 # Sizes for `make bench`, e.g. BENCH_ARGS="--sizes 1M,5M --runs 5".
 BENCH_ARGS ?=
+# Options for the streaming benchmark, e.g. STREAM_BENCH_ARGS="--ticks-per-day 40000 --pace 20000".
+STREAM_BENCH_ARGS ?=
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,8 +40,12 @@ test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liqui
 test-java: ## Only the Java tests
 	cd pipelines && $(MVN) install
 
-bench: build ## Benchmark the batch path against DuckDB at 1M, 5M and 20M ticks (long: about an hour); out/bench/<time>/
+bench: build ## Benchmark the batch path against DuckDB at 1M, 5M and 20M ticks (about an hour), then the streaming path; out/bench/
 	ONERING_HEAP=2g $(ONERING) bench $(BENCH_ARGS)
+	$(ONERING) stream bench $(STREAM_BENCH_ARGS)
+
+bench-stream: build ## Only the streaming benchmark: the job against the broker alone on the same ticks, bar delay at a paced rate (3 min)
+	$(ONERING) stream bench $(STREAM_BENCH_ARGS)
 
 clean: ## Remove build output
 	cd pipelines && $(MVN) -q clean

@@ -1,0 +1,46 @@
+package dev.onering.stream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.onering.serving.clickhouse.ChangelogApplier;
+import dev.onering.serving.clickhouse.SilverStore;
+import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.pulsar.PulsarBrokerExtension;
+import dev.onering.stream.sink.SilverStoreTarget;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark end to end at a tiny size, so `make bench-stream` cannot rot between benchmark
+ * runs; its timings mean nothing here. A broker of its own: the job reads the ticks topic from the
+ * earliest message, and other classes publish there.
+ */
+class StreamBenchSmokeTest {
+  @RegisterExtension static final PulsarBrokerExtension PULSAR = PulsarBrokerExtension.perClass();
+
+  @Test
+  void everyPhaseRunsAndTheFiguresHoldTogether(@TempDir Path lake, @TempDir Path chdb) throws Exception {
+    SimulationConfig config = SimulationConfig.defaults().withSize(6, 2, 400);
+    SilverStoreTarget target = SilverStoreTarget.chdb(chdb);
+    try (SilverStore store = target.open()) {
+      store.migrate(ChangelogApplier.locateDefaultChangelog());
+    }
+    int firstDay = StreamBench.simulate(config).get(0).lines().size();
+
+    StreamBench.Result r = new StreamBench(new StreamBench.Settings(config, 2_000, 2, lake, target), m -> { })
+        .run(PULSAR.serviceUrl(), PULSAR.adminUrl(), PULSAR.broker().pid());
+
+    assertThat(r.broker().ticks()).isEqualTo(firstDay);
+    assertThat(r.broker().perSecond()).isPositive();
+    assertThat(r.broker().cpuSeconds()).isPositive();
+    // Closed bars count trades: fewer than the lines (rejects, duplicates, the last open minutes).
+    assertThat(r.job().ticks()).isPositive().isLessThan(firstDay);
+    assertThat(r.job().perSecond()).isPositive();
+    assertThat(r.paced().minutes()).isPositive();
+    assertThat(r.paced().p50()).isPositive().isLessThanOrEqualTo(r.paced().p99());
+    assertThat(r.paced().p99()).isLessThanOrEqualTo(r.paced().max());
+    assertThat(r.quarantined()).isPositive();
+  }
+}
