@@ -29,7 +29,7 @@ build: setup ## Build the pipelines and the onering CLI (tests skipped)
 demo: build ## Run every step on the default dataset and write out/runs/<run-id>/report.html
 	$(ONERING) run $(DEMO_ARGS)
 
-demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster, ticks published, live counts; figures in data/reports/stream-demo.json
+demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster, ticks published, live counts; writes out/stream/<id>/report.html
 	$(ONERING) stream demo $(STREAM_ARGS)
 
 test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase) and the stack checks

@@ -1,6 +1,6 @@
 package dev.onering.cli.bench;
 
-import dev.onering.cli.report.Assets;
+import dev.onering.report.Assets;
 import dev.onering.pipeline.Json;
 import java.util.List;
 import java.util.Map;

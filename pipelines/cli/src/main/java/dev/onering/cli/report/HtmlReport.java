@@ -1,12 +1,16 @@
 package dev.onering.cli.report;
 
-import static dev.onering.cli.report.Html.esc;
+import static dev.onering.report.Html.esc;
 
 import dev.onering.gold.InstrumentSummary;
 import dev.onering.pipeline.RunReport;
 import dev.onering.pipeline.RunReport.Candle;
 import dev.onering.pipeline.RunReport.PriceSeries;
 import dev.onering.pipeline.StepResult;
+import dev.onering.report.Assets;
+import dev.onering.report.Fmt;
+import dev.onering.report.Html;
+import dev.onering.report.Markup;
 import dev.onering.simulator.Defect;
 import dev.onering.simulator.Manifest;
 import dev.onering.ticks.RejectReason;
@@ -36,15 +40,7 @@ public final class HtmlReport {
 
   public static String render(RunReport report) {
     Objects.requireNonNull(report, "report");
-    Map<String, String> slots = new LinkedHashMap<>();
-    slots.put("title", esc(title(report)));
-    slots.put("css", Assets.css());
-    slots.put("body", new Page(report).render());
-    slots.put("data", Html.scriptJson(report));
-    slots.put("meta", Html.scriptJson(meta()));
-    slots.put("echarts", Assets.echarts());
-    slots.put("app", Assets.js());
-    return Assets.fill(Assets.template(), slots);
+    return Assets.page(title(report), new Page(report).render(), report, meta());
   }
 
   private static String title(RunReport r) {
@@ -78,9 +74,8 @@ public final class HtmlReport {
   }
 
   /** One render: the report plus the figures several sections derive from it. */
-  private static final class Page {
+  private static final class Page extends Markup {
     private final RunReport r;
-    private final StringBuilder h = new StringBuilder(64 * 1024);
     private final StepResult failedStep;
     private final Long quarantined;
 
@@ -119,28 +114,21 @@ public final class HtmlReport {
           .append("<code>report.json</code> beside this file holds the same data. Charts: Apache ECharts ")
           .append(esc(Assets.echartsVersion()))
           .append(", inlined.</footer>\n");
-      return h.toString();
+      return body();
     }
 
     // ---- header ------------------------------------------------------------------------------
 
     private void header() {
       String status = r.status() == null ? "unknown" : r.status().name();
-      h.append("<header class=\"top\"><div class=\"wrap\">\n")
-          .append("<div class=\"title-row\"><div><div class=\"eyebrow\">OneRing · ")
-          .append(esc(r.pipeline() == null ? "pipeline" : r.pipeline()))
-          .append(" run</div>\n<h1 id=\"run-id\">")
-          .append(esc(r.runId() == null ? "(no run id)" : r.runId()))
-          .append("</h1></div>\n");
-      badge(status, "badge-lg", "run-status");
-      h.append("</div>\n<dl class=\"facts\">\n");
+      headerStart("OneRing · " + (r.pipeline() == null ? "pipeline" : r.pipeline()) + " run",
+          r.runId() == null ? "(no run id)" : r.runId(), status);
       fact("Started", Fmt.instant(r.startedAt()));
       fact("Finished", Fmt.instant(r.finishedAt()));
       fact("Duration", Fmt.duration(r.durationMs()));
       fact("Runtime", r.runtime() == null ? Fmt.NONE : r.runtime());
-      h.append("<div class=\"fact fact-wide\"><dt>Lake</dt><dd><code>")
-          .append(esc(r.lake() == null ? Fmt.NONE : r.lake()))
-          .append("</code></dd></div>\n</dl>\n");
+      wideFact("Lake", r.lake() == null ? Fmt.NONE : r.lake());
+      h.append("</dl>\n");
       if (failedStep != null) {
         h.append("<p class=\"banner banner-failed\">Step <strong>")
             .append(esc(failedStep.step()))
@@ -148,15 +136,14 @@ public final class HtmlReport {
             .append(failedStep.error() == null ? "." : ": " + esc(failedStep.error()))
             .append("</p>\n");
       }
-      // The nav sits outside the header so it can stick to the top of the whole page while scrolling.
-      h.append("</div></header>\n<nav class=\"nav\" aria-label=\"Sections\"><div class=\"wrap\">");
+      Map<String, String> nav = new LinkedHashMap<>();
       for (String id : SECTIONS) {
         if ((id.equals("dataset") && r.dataset() == null) || (id.equals("quality") && r.quality() == null)) {
           continue;
         }
-        h.append("<a href=\"#").append(id).append("\">").append(navName(id)).append("</a>");
+        nav.put(id, navName(id));
       }
-      h.append("</div></nav>\n");
+      headerEnd(nav);
     }
 
     private static String navName(String id) {
@@ -166,18 +153,6 @@ public final class HtmlReport {
         case "instruments" -> "Instruments";
         default -> Character.toUpperCase(id.charAt(0)) + id.substring(1);
       };
-    }
-
-    private void fact(String label, String value) {
-      h.append("<div class=\"fact\"><dt>").append(label).append("</dt><dd>").append(esc(value)).append("</dd></div>\n");
-    }
-
-    private void badge(String status, String extraClass, String id) {
-      h.append("<span class=\"badge badge-").append(esc(status)).append(' ').append(extraClass).append('"');
-      if (id != null) {
-        h.append(" id=\"").append(id).append('"');
-      }
-      h.append('>').append(esc(status)).append("</span>");
     }
 
     // ---- KPI tiles ---------------------------------------------------------------------------
@@ -207,13 +182,6 @@ public final class HtmlReport {
       return n == 1 ? "for 1 reason" : "for " + n + " reasons";
     }
 
-    private void tile(String key, String label, String value, String sub) {
-      h.append("<div class=\"kpi kpi-").append(key).append("\" data-kpi=\"").append(key).append("\">")
-          .append("<div class=\"kpi-label\">").append(esc(label)).append("</div>")
-          .append("<div class=\"kpi-value\">").append(esc(value)).append("</div>")
-          .append("<div class=\"kpi-sub\">").append(esc(sub)).append("</div></div>\n");
-    }
-
     private Long layer(String name) {
       return r.layers() == null ? null : r.layers().get(name);
     }
@@ -230,34 +198,15 @@ public final class HtmlReport {
 
     // ---- sections ----------------------------------------------------------------------------
 
-    private void open(String id, String title, String subtitle) {
-      h.append("<section id=\"").append(id).append("\" class=\"card\">\n<div class=\"card-head\"><h2>")
-          .append(esc(title)).append("</h2>");
-      if (subtitle != null) {
-        h.append("<p class=\"sub\">").append(subtitle).append("</p>");
-      }
-      h.append("</div>\n");
-    }
-
-    private void close() {
-      h.append("</section>\n");
-    }
-
     /** The section stays in place so the page keeps its shape; it says what is missing and why. */
     private void omitted(String id, String title, String what) {
-      h.append("<section id=\"").append(id).append("\" class=\"card omitted\">\n<div class=\"card-head\"><h2>")
-          .append(esc(title)).append("</h2></div>\n<p class=\"note\">").append(esc(what));
+      StringBuilder note = new StringBuilder(esc(what));
       if (failedStep != null) {
-        h.append(" The run failed at step <strong>").append(esc(failedStep.step())).append("</strong> before producing it.");
+        note.append(" The run failed at step <strong>").append(esc(failedStep.step())).append("</strong> before producing it.");
       } else if (r.status() != null && r.status() != StepResult.Status.success) {
-        h.append(" The run ended with status ").append(esc(r.status().name())).append('.');
+        note.append(" The run ended with status ").append(esc(r.status().name())).append('.');
       }
-      h.append("</p>\n</section>\n");
-    }
-
-    private void chart(String name, int heightPx, String label) {
-      h.append("<div class=\"chart\" data-chart=\"").append(name).append("\" role=\"img\" aria-label=\"")
-          .append(esc(label)).append("\" style=\"height:").append(heightPx).append("px\"></div>\n");
+      omittedSection(id, title, note.toString());
     }
 
     private void steps() {
@@ -424,16 +373,6 @@ public final class HtmlReport {
       h.append("</tbody></table></div>\n");
       chart("risk", 340, "Period return against annualised volatility, one point per symbol");
       close();
-    }
-
-    private void th(String label, String kind, String cls) {
-      h.append("<th class=\"").append(cls).append("\" data-sort=\"").append(kind).append("\" aria-sort=\"none\" tabindex=\"0\">")
-          .append(esc(label)).append("</th>");
-    }
-
-    private void cell(Double sortValue, String text, String cls) {
-      h.append("<td class=\"n ").append(cls).append("\" data-v=\"").append(Fmt.sortKey(sortValue)).append("\">")
-          .append(esc(text)).append("</td>");
     }
 
     private static String signClass(double v) {

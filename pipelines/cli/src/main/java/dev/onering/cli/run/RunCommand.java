@@ -4,7 +4,7 @@ import dev.onering.cli.Options;
 import dev.onering.cli.Progress;
 import dev.onering.cli.Settings;
 import dev.onering.cli.StepContext;
-import dev.onering.cli.report.ReportWriter;
+import dev.onering.cli.report.HtmlReport;
 import dev.onering.cli.steps.GenerateStep;
 import dev.onering.cli.steps.PipelineStep;
 import dev.onering.cli.steps.StepRequest;
@@ -12,6 +12,7 @@ import dev.onering.cli.steps.Steps;
 import dev.onering.pipeline.PipelineSpec;
 import dev.onering.pipeline.RunReport;
 import dev.onering.pipeline.StepResult;
+import dev.onering.report.ReportWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
       Progress.step("report");
       report = new ReportBuilder(ctx).build(runId, started, results, GenerateStep.readManifest(ctx));
     }
-    ReportWriter.Written written = ReportWriter.write(report, runDir);
+    ReportWriter.Written written = ReportWriter.write(report, HtmlReport::render, runDir);
     System.err.println();
     System.err.println(Summary.table(report));
     System.err.println("Report: " + written.html().toAbsolutePath());

@@ -2,6 +2,7 @@ package dev.onering.stream.cli;
 
 import dev.onering.lake.Lake;
 import dev.onering.pipeline.Json;
+import dev.onering.report.Fmt;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
@@ -9,6 +10,7 @@ import dev.onering.simulator.SimulationConfig;
 import dev.onering.stream.job.AlertRules;
 import dev.onering.stream.job.BarRecord;
 import dev.onering.stream.job.PulsarTickJob;
+import dev.onering.stream.job.QuarantinedRecord;
 import dev.onering.stream.job.StreamSettings;
 import dev.onering.stream.job.TickPipeline;
 import dev.onering.stream.pulsar.EmbeddedPulsar;
@@ -16,13 +18,13 @@ import dev.onering.stream.pulsar.PublishTimeline;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.pulsar.TickPublisher;
 import dev.onering.stream.pulsar.TickSources;
+import dev.onering.stream.report.StreamHtmlReport;
+import dev.onering.stream.report.StreamRunReport;
 import dev.onering.stream.sink.LakeAndClickHouseSinks;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +48,9 @@ import picocli.CommandLine.Option;
       "streaming job on a Flink MiniCluster, publishes the simulator's ticks (defects included), shows live",
       "counts, then stops the job with a draining savepoint (every minute closes) and the broker.",
       "Bars and alerts land in the embedded ClickHouse's silver.bars_1m and silver.alerts, Parquet bars,",
-      "late trades and quarantine in the lake; the figures go to <lake>/../reports/stream-demo.json."
+      "late trades and quarantine in the lake. The report, with charts (throughput per second, bar delay,",
+      "alerts, quarantine by reason, settings), goes to <out>/stream/<id>/report.html beside its report.json;",
+      "the same figures to <lake>/../reports/stream-demo.json."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--lake", description = "Lake root (env ONERING_LAKE, default: ${DEFAULT-VALUE}).",
@@ -61,7 +65,9 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "data/stream")
   Path work;
 
-  @Option(names = "--rate", paramLabel = "N|max", defaultValue = "max",
+  // Below what the job sustains on two cores (make bench-stream), so the delays shown are the
+  // pipeline's own; at max the publisher runs ahead and they measure the backlog.
+  @Option(names = "--rate", paramLabel = "N|max", defaultValue = "10000",
       description = "Ticks per second to publish, or max (default: ${DEFAULT-VALUE}).")
   String rate;
 
@@ -80,6 +86,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
   int parallelism;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "${env:ONERING_OUT_DIR:-out}",
+      description = "Where reports go: <DIR>/stream/<id>/report.html (env ONERING_OUT_DIR, default: ${DEFAULT-VALUE}).")
+  String out;
+
+  /** The report's start and id: when the command was made, which is when it was run. */
+  final Instant started = Instant.now();
 
   /** (bar end, visible at) of every first firing, in micros, as the ClickHouse writers report them. */
   static final ConcurrentLinkedQueue<long[]> FIRST_FIRINGS = new ConcurrentLinkedQueue<>();
@@ -108,15 +121,17 @@ final class DemoCommand implements Callable<Integer> {
       double ratePerSecond) throws Exception {
     Configuration conf = new Configuration();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-    TickPipeline.Streams streams = PulsarTickJob.define(env, new PulsarTickJob.Config(broker.serviceUrl(),
+    PulsarTickJob.Config config = new PulsarTickJob.Config(broker.serviceUrl(),
         broker.adminUrl(), "onering-stream-demo", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, settings,
         AlertRules.defaults(), new LakeAndClickHouseSinks.Targets(Lake.at(lake).root(),
-            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible)));
+            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible));
+    TickPipeline.Streams streams = PulsarTickJob.define(env, config);
     streams.alerts().sinkTo(LiveCounts.sink("alerts")).name("count-alerts");
     streams.late().sinkTo(LiveCounts.sink("late")).name("count-late");
-    streams.quarantine().sinkTo(LiveCounts.sink("quarantined")).name("count-quarantined");
+    streams.quarantine().sinkTo(LiveCounts.sink("quarantined", QuarantinedRecord::reason)).name("count-quarantined");
     streams.closedBars().sinkTo(LiveCounts.sink("closed bars")).name("count-closed");
     JobClient job = env.executeAsync("onering-stream-demo");
+    DemoReport report = new DemoReport(this, simulation, config, started);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "demo-progress");
       t.setDaemon(true);
@@ -127,9 +142,13 @@ final class DemoCommand implements Callable<Integer> {
     try (PulsarClient client = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build();
         TickPublisher publisher = TickPublisher.open(client,
             TickPublisher.Settings.defaults().withRate(ratePerSecond))) {
-      ticker.scheduleAtFixedRate(() -> StreamProgress.update("demo", live(publisher.acknowledged())), 1, 1,
-          TimeUnit.SECONDS);
+      ticker.scheduleAtFixedRate(() -> {
+        long sent = publisher.acknowledged();
+        report.sample(sent);
+        StreamProgress.update("demo", live(sent));
+      }, 1, 1, TimeUnit.SECONDS);
       published = publisher.publish(TickSources.simulator(simulation));
+      report.mark("all published");
       timeline = publisher.timeline();
       // Let the job catch up: done when nothing has moved for three seconds.
       String last = "";
@@ -140,9 +159,11 @@ final class DemoCommand implements Callable<Integer> {
         last = now;
       }
       StreamProgress.update("demo", "draining: closing every open minute with a savepoint");
+      report.mark("draining");
       job.stopWithSavepoint(true, work.resolve("savepoints").toAbsolutePath().toUri().toString(),
           SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
       job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+      report.sample(published.ticks());
     } catch (Exception e) {
       job.cancel();
       throw e;
@@ -150,7 +171,7 @@ final class DemoCommand implements Callable<Integer> {
       ticker.shutdownNow();
       StreamProgress.endLine();
     }
-    return summarize(store, published, timeline);
+    return summarize(report, store, published, timeline);
   }
 
   private static String live(long sent) {
@@ -168,40 +189,20 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int summarize(SilverStore store, TickPublisher.Result published, PublishTimeline timeline) throws Exception {
-    List<Double> delays = new ArrayList<>();
-    for (long[] f : FIRST_FIRINGS) {
-      timeline.sentAt(f[0]).ifPresent(sent -> delays.add((f[1] - sent) / 1e3));
-    }
-    delays.sort(Double::compare);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("ticks_published", published.ticks());
-    out.put("publish_seconds", Math.round(published.seconds() * 10) / 10.0);
-    out.put("ticks_per_second", Math.round(published.ticksPerSecond()));
-    out.put("bars_in_clickhouse", store.rows("SELECT count() AS n FROM silver.bars_1m FINAL").get(0).get("n"));
-    out.put("alerts_in_clickhouse", store.rows("SELECT count() AS n FROM silver.alerts FINAL").get(0).get("n"));
-    out.put("closed_bars", LiveCounts.get("closed bars"));
-    out.put("late", LiveCounts.get("late"));
-    out.put("quarantined", LiveCounts.get("quarantined"));
-    out.put("bar_delay_ms_p50", percentile(delays, 0.50));
-    out.put("bar_delay_ms_p99", percentile(delays, 0.99));
-    out.put("bar_delay_definition", "from the publisher sending the first tick at or past a minute's end to that"
-        + " minute's first bar being visible in ClickHouse (wall clock); includes the " + StreamSettings.defaults()
-        .outOfOrderness().toSeconds() + " s out-of-orderness bound in event time");
-    Path report = Path.of(Lake.at(lake).root()).resolveSibling("reports").resolve("stream-demo.json");
-    Files.createDirectories(report.getParent());
-    Files.writeString(report, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+  private int summarize(DemoReport report, SilverStore store, TickPublisher.Result published,
+      PublishTimeline timeline) throws Exception {
+    StreamRunReport r = report.build(store, published, timeline, FIRST_FIRINGS);
+    DemoReport.Written written = report.write(r);
     StreamProgress.info("demo", String.format(Locale.ROOT,
         "%,d ticks at %,d ticks/s; %s bars and %s alerts in ClickHouse; %,d late, %,d quarantined;"
-            + " bar delay p50 %.0f ms, p99 %.0f ms; figures in %s",
-        published.ticks(), Math.round(published.ticksPerSecond()), out.get("bars_in_clickhouse"),
-        out.get("alerts_in_clickhouse"), LiveCounts.get("late"), LiveCounts.get("quarantined"),
-        percentile(delays, 0.5), percentile(delays, 0.99), report));
+            + " bar delay p50 %s, p99 %s; figures in %s",
+        r.ticksPublished(), r.ticksPerSecond(), Fmt.count(r.barsInClickhouse()), Fmt.count(r.alertsInClickhouse()), r.late(),
+        r.quarantined(), StreamHtmlReport.delay(r.barDelayMsP50()), StreamHtmlReport.delay(r.barDelayMsP99()),
+        written.demoJson()));
+    StreamProgress.info("demo", "Report: " + written.html().toAbsolutePath());
+    Map<String, Object> out = r.summary();
+    out.put("report", written.html().toAbsolutePath().toString());
     System.out.println(Json.MAPPER.writeValueAsString(out));
     return 0;
-  }
-
-  private static double percentile(List<Double> sorted, double p) {
-    return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
   }
 }

@@ -1,10 +1,12 @@
 package dev.onering.stream.cli;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Counts what a job on an embedded MiniCluster emits, for the demo's live line. The MiniCluster
@@ -19,15 +21,40 @@ final class LiveCounts {
     return COUNTS.computeIfAbsent(name, k -> new AtomicLong()).get();
   }
 
+  /** Forgets every count: for tests, which share one JVM. */
+  static void reset() {
+    COUNTS.clear();
+  }
+
   static void add(String name, long n) {
     COUNTS.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(n);
   }
 
   static <T> Sink<T> sink(String name) {
-    return new CountingSink<>(name);
+    return new CountingSink<>(name, null);
   }
 
-  private record CountingSink<T>(String name) implements Sink<T> {
+  /**
+   * Counts under {@code name} and, for each element, under {@code name/key}: the report's
+   * quarantine by reason, which the console's single count cannot give.
+   */
+  static <T> Sink<T> sink(String name, SerializableFunction<T, String> key) {
+    return new CountingSink<>(name, key);
+  }
+
+  /** The counts under {@code name/...}, by key. */
+  static Map<String, Long> byKey(String name) {
+    String prefix = name + "/";
+    Map<String, Long> out = new TreeMap<>();
+    COUNTS.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        out.put(k.substring(prefix.length()), v.get());
+      }
+    });
+    return out;
+  }
+
+  private record CountingSink<T>(String name, SerializableFunction<T, String> key) implements Sink<T> {
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) {
@@ -35,6 +62,9 @@ final class LiveCounts {
         @Override
         public void write(T element, Context context) {
           add(name, 1);
+          if (key != null) {
+            add(name + "/" + key.apply(element), 1);
+          }
         }
 
         @Override

@@ -1,6 +1,7 @@
-/* Draws report.html's charts from the embedded run report. Text and tables are already in the page;
- * this only adds what needs a canvas, plus table sorting. Each chart is drawn on its own so one bad
- * series cannot blank the rest of the page. */
+/* Draws a report page's charts from the report embedded in it. The batch run's page (onering run)
+ * and the stream demo's (onering stream demo) share this script; each names the renderers it needs
+ * in data-chart. Text and tables are already in the page; this only adds what needs a canvas, plus
+ * table sorting. Each chart is drawn on its own so one bad series cannot blank the rest of the page. */
 (function () {
   'use strict';
 
@@ -450,6 +451,157 @@
           label: { show: true, position: 'right', fontSize: 10, color: C.muted, formatter: function (p) { return fmtInt(p.value); } },
           data: reasons.map(function (r) { return num(q[r]) || 0; }) }
       ]
+    }));
+  };
+
+  // ---- stream demo page (onering stream demo) ---------------------------------------------------
+
+  var STREAM = { ticks: '#4f46e5', updates: '#0ea5e9', closed: '#10b981', late: '#f59e0b', quarantined: '#e05252', alerts: '#8b5cf6' };
+
+  /** The run's moments (all published, draining) as dashed vertical lines on a value x axis. */
+  function eventLines(events, labels) {
+    return {
+      silent: true, symbol: 'none', lineStyle: { color: '#98a2b3', type: 'dashed', width: 1 },
+      label: { show: labels, color: C.muted, fontSize: 10, formatter: '{b}', position: 'insideEndTop' },
+      data: events.map(function (e) { return { name: e.label, xAxis: num(e.t) }; })
+    };
+  }
+
+  /** Per second over the run: throughput above, what was set aside below, on one time axis. */
+  renderers['stream-timeline'] = function (chart) {
+    var tl = data.timeline || {};
+    var pts = (tl.points || []).filter(Boolean);
+    var events = (tl.events || []).filter(function (e) { return e && num(e.t) !== null; });
+    var xmax = 0;
+    pts.forEach(function (p) { xmax = Math.max(xmax, num(p.t) || 0); });
+    events.forEach(function (e) { xmax = Math.max(xmax, num(e.t)); });
+    function xy(key) { return pts.map(function (p) { return [num(p.t), num(p[key])]; }); }
+    function line(name, key, color, x, y, extra) {
+      var o = { name: name, type: 'line', xAxisIndex: x, yAxisIndex: y, showSymbol: false, lineStyle: { color: color, width: 1.8 },
+        itemStyle: { color: color }, data: xy(key) };
+      for (var k in extra) o[k] = extra[k];
+      return o;
+    }
+    function bar(name, key, color) {
+      return { name: name, type: 'bar', xAxisIndex: 1, yAxisIndex: 2, stack: 'aside', barMaxWidth: 10, itemStyle: { color: color }, data: xy(key) };
+    }
+    var G = [{ left: 64, right: 64, top: 56, height: 220 }, { left: 64, right: 64, top: 318, height: 96 }];
+    var secs = function (v) { return Math.round(v) + ' s'; };
+    chart.setOption(base({
+      legend: { top: 0, left: 'center', itemWidth: 14, itemHeight: 8, textStyle: { color: C.muted, fontSize: 11 } },
+      grid: G,
+      axisPointer: { link: [{ xAxisIndex: 'all' }], lineStyle: { color: '#98a2b3' } },
+      tooltip: {
+        trigger: 'axis',
+        formatter: function (ps) {
+          var p = pts[ps[0].dataIndex];
+          if (!p) return '';
+          return '<b>' + fmtNum(p.t, 1) + ' s</b> <span style="color:' + C.muted + '">per second</span>' +
+            row('ticks sent', fmtInt(p.ticks_sent), STREAM.ticks) + row('bar updates', fmtInt(p.bar_updates), STREAM.updates) +
+            row('bars closed', fmtInt(p.closed_bars), STREAM.closed) + row('late', fmtNum(p.late, 1), STREAM.late) +
+            row('quarantined', fmtNum(p.quarantined, 1), STREAM.quarantined) + row('alerts', fmtNum(p.alerts, 1), STREAM.alerts);
+        }
+      },
+      xAxis: [
+        valueAxis({ gridIndex: 0, min: 0, max: xmax, axisLabel: { show: false }, splitLine: { show: false } }),
+        valueAxis({ gridIndex: 1, min: 0, max: xmax, splitLine: { show: false }, name: 'seconds since the job was submitted',
+          nameLocation: 'middle', nameGap: 26, nameTextStyle: { color: C.muted, fontSize: 11 },
+          axisLabel: { color: C.muted, fontSize: 11, formatter: secs } })
+      ],
+      yAxis: [
+        valueAxis({ gridIndex: 0, name: 'ticks/s', nameTextStyle: { color: C.muted, fontSize: 11 },
+          axisLabel: { color: C.muted, fontSize: 11, formatter: compact } }),
+        valueAxis({ gridIndex: 0, name: 'bars/s', position: 'right', splitLine: { show: false },
+          nameTextStyle: { color: C.muted, fontSize: 11 }, axisLabel: { color: C.muted, fontSize: 11, formatter: compact } }),
+        valueAxis({ gridIndex: 1, name: 'records/s', splitNumber: 2, nameTextStyle: { color: C.muted, fontSize: 11 },
+          axisLabel: { color: C.muted, fontSize: 10, formatter: compact } })
+      ],
+      dataZoom: [{ type: 'inside', xAxisIndex: [0, 1] }],
+      series: [
+        line('Ticks sent', 'ticks_sent', STREAM.ticks, 0, 0, { areaStyle: { color: 'rgba(79,70,229,.10)' }, markLine: eventLines(events, true) }),
+        line('Bar updates', 'bar_updates', STREAM.updates, 0, 1),
+        line('Bars closed', 'closed_bars', STREAM.closed, 0, 1),
+        bar('Late', 'late', STREAM.late),
+        bar('Quarantined', 'quarantined', STREAM.quarantined),
+        line('Alerts', 'alerts', STREAM.alerts, 1, 2, { markLine: eventLines(events, false) })
+      ]
+    }));
+  };
+
+  /** How many minutes took how long to reach ClickHouse, with the share at or below each delay. */
+  renderers['stream-delay'] = function (chart) {
+    var d = data.bar_delays || {};
+    var bins = (d.bins || []).filter(Boolean);
+    function binOf(v) {
+      var n = num(v);
+      for (var i = 0; i < bins.length; i++) if (n < num(bins[i].to_ms)) return i;
+      return bins.length - 1;
+    }
+    var marks = [['p50', d.p50_ms], ['p99', d.p99_ms]]
+      .filter(function (m) { return num(m[1]) !== null; })
+      .map(function (m) { return { name: m[0] + ' ' + fmtDur(m[1]), xAxis: binOf(m[1]) }; });
+    chart.setOption(base({
+      legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: { color: C.muted, fontSize: 11 } },
+      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: 'axis', axisPointer: { type: 'shadow' },
+        formatter: function (ps) {
+          var b = bins[ps[0].dataIndex];
+          if (!b) return '';
+          return '<b>' + fmtDur(b.from_ms) + ' to ' + fmtDur(b.to_ms) + '</b>' + row('minutes', fmtInt(b.count)) +
+            row('at or below', fmtPct(b.cumulative_share, 1));
+        }
+      },
+      xAxis: catAxis({ data: bins.map(function (b) { return fmtDur(b.from_ms); }) }),
+      yAxis: [
+        valueAxis({ name: 'minutes', minInterval: 1, nameTextStyle: { color: C.muted, fontSize: 11 } }),
+        valueAxis({ min: 0, max: 1, splitLine: { show: false },
+          axisLabel: { color: C.muted, fontSize: 11, formatter: function (v) { return Math.round(v * 100) + '%'; } } })
+      ],
+      series: [
+        {
+          name: 'Minutes', type: 'bar', barCategoryGap: '10%', itemStyle: { color: C.accentSoft, borderRadius: [3, 3, 0, 0] },
+          emphasis: { itemStyle: { color: C.accent } },
+          data: bins.map(function (b) { return num(b.count); }),
+          markLine: {
+            silent: true, symbol: 'none', lineStyle: { color: C.accent, type: 'dashed', width: 1 },
+            label: { color: C.accent, fontSize: 11, fontWeight: 600, formatter: '{b}', position: 'insideEndTop' },
+            data: marks
+          }
+        },
+        {
+          name: 'Cumulative share', type: 'line', yAxisIndex: 1, showSymbol: false, smooth: false,
+          lineStyle: { color: C.ink, width: 1.6 }, itemStyle: { color: C.ink },
+          data: bins.map(function (b) { return num(b.cumulative_share); })
+        }
+      ]
+    }));
+  };
+
+  /** Matches per CEP pattern, with what the pattern means in the tooltip. */
+  renderers['stream-alerts'] = function (chart) {
+    var by = (data.alerts && data.alerts.by_pattern) || {};
+    var entries = Object.keys(by).map(function (k) { return [k, num(by[k]) || 0]; })
+      .filter(function (e) { return e[1] > 0; })
+      .sort(function (a, b) { return b[1] - a[1]; });
+    chart.setOption(base({
+      grid: { left: 8, right: 56, top: 8, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: 'item',
+        formatter: function (p) {
+          var code = entries[p.dataIndex][0];
+          return '<b>' + esc(code) + '</b><br><span style="color:' + C.muted + '">' + esc((meta.patterns || {})[code] || '') +
+            '</span>' + row('alerts', fmtInt(p.value));
+        }
+      },
+      xAxis: valueAxis({ axisLabel: { show: false }, splitLine: { show: false }, minInterval: 1 }),
+      yAxis: catAxis({ data: entries.map(function (e) { return e[0]; }), inverse: true,
+        axisLabel: { color: C.ink, fontSize: 12, fontFamily: 'ui-monospace, Menlo, Consolas, monospace' } }),
+      series: [{
+        type: 'bar', barMaxWidth: 22,
+        data: entries.map(function (e, i) { return { value: e[1], itemStyle: { color: PALETTE[(i + 5) % PALETTE.length], borderRadius: [0, 4, 4, 0] } }; }),
+        label: { show: true, position: 'right', color: C.ink, formatter: function (p) { return fmtInt(p.value); } }
+      }]
     }));
   };
 

@@ -4,20 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.onering.pipeline.Json;
 import dev.onering.pipeline.RunReport;
+import dev.onering.report.ReportWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jsoup.Jsoup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ReportWriterTest {
+/** A run's report.json and report.html, as `onering run` writes them with the shared writer. */
+class RunReportFilesTest {
 
   @Test
   void writesJsonAndHtmlIntoTheRunFolder(@TempDir Path tmp) throws Exception {
     RunReport report = ReportFixtures.full();
     Path runDir = tmp.resolve("out/runs").resolve(report.runId());
 
-    ReportWriter.Written written = ReportWriter.write(report, runDir);
+    ReportWriter.Written written = ReportWriter.write(report, HtmlReport::render, runDir);
 
     assertThat(written.json()).isEqualTo(runDir.resolve("report.json")).isRegularFile();
     assertThat(written.html()).isEqualTo(runDir.resolve("report.html")).isRegularFile();
@@ -28,15 +30,6 @@ class ReportWriterTest {
     }
   }
 
-  @Test
-  void rewritingARunReplacesBothFiles(@TempDir Path tmp) throws Exception {
-    ReportWriter.write(ReportFixtures.failed("first attempt"), tmp);
-    RunReport second = ReportFixtures.full();
-    ReportWriter.Written written = ReportWriter.write(second, tmp);
-    assertThat(Json.MAPPER.readValue(written.json().toFile(), RunReport.class)).isEqualTo(second);
-    assertThat(Files.readString(written.html())).doesNotContain("first attempt");
-  }
-
   /**
    * Leaves sample pages in target/report-sample for a person (or the headless browser check) to
    * look at: one from the real simulator and Gold formulas, one failed run.
@@ -44,10 +37,10 @@ class ReportWriterTest {
   @Test
   void writesSamplePagesToLookAt() throws Exception {
     Path target = Path.of("target", "report-sample");
-    ReportWriter.Written ok = ReportWriter.write(ReportFixtures.realistic(), target.resolve("success"));
+    ReportWriter.Written ok = ReportWriter.write(ReportFixtures.realistic(), HtmlReport::render, target.resolve("success"));
     ReportWriter.Written failed = ReportWriter.write(
         ReportFixtures.failed("Silver rejected 41% of lines, above the 5% tolerance: see quarantine/ticks/date=2026-09-01."),
-        target.resolve("failed"));
+        HtmlReport::render, target.resolve("failed"));
     assertThat(ok.html()).isRegularFile();
     assertThat(failed.html()).isRegularFile();
   }

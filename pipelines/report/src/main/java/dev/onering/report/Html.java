@@ -1,17 +1,17 @@
-package dev.onering.cli.report;
+package dev.onering.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.onering.pipeline.Json;
 
 /** Escaping for the two places report text lands: HTML markup and inline script blocks. */
-final class Html {
+public final class Html {
   private Html() {}
 
   /**
    * Escapes text for an element body or a quoted attribute. Symbols, paths and error messages come
    * from data we do not control, so nothing reaches the page unescaped.
    */
-  static String esc(String s) {
+  public static String esc(String s) {
     if (s == null) {
       return "";
     }
@@ -47,18 +47,18 @@ final class Html {
    * escape; {@code >} and {@code &} go too so no {@code <!--} or entity trick survives. These
    * characters can only occur inside JSON strings, where the escape means the same character.
    */
-  static String scriptJson(Object value) {
+  public static String scriptJson(Object value) {
     String json;
     try {
       json = Json.MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the run report could not be written as JSON: " + e.getMessage(), e);
+      throw new IllegalStateException("the report could not be written as JSON: " + e.getMessage(), e);
     }
     return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
   }
 
   /** Pretty JSON for a {@code <pre>} block, already escaped for HTML. */
-  static String prettyJson(Object value) {
+  public static String prettyJson(Object value) {
     try {
       return esc(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     } catch (JsonProcessingException e) {

@@ -1,4 +1,4 @@
-package dev.onering.cli.report;
+package dev.onering.report;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -9,42 +9,42 @@ import java.util.Locale;
  * How numbers and times read on the page. Locale.ROOT so a report looks the same whichever machine
  * wrote it, and a dash for anything missing or not finite rather than "null" or "NaN".
  */
-final class Fmt {
-  static final String NONE = "—";
+public final class Fmt {
+  public static final String NONE = "—";
 
   private static final DateTimeFormatter UTC_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private Fmt() {}
 
-  static String count(Long n) {
+  public static String count(Long n) {
     return n == null ? NONE : String.format(Locale.ROOT, "%,d", n);
   }
 
-  static String count(long n) {
+  public static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  static boolean finite(Double d) {
+  public static boolean finite(Double d) {
     return d != null && Double.isFinite(d);
   }
 
   /** A fraction as a percentage: 0.1234 reads "12.34 %". */
-  static String pct(Double fraction) {
+  public static String pct(Double fraction) {
     return finite(fraction) ? String.format(Locale.ROOT, "%.2f %%", fraction * 100) : NONE;
   }
 
   /** Same, with a sign, for returns: a reader scanning a column wants to see the direction. */
-  static String signedPct(Double fraction) {
+  public static String signedPct(Double fraction) {
     return finite(fraction) ? String.format(Locale.ROOT, "%+.2f %%", fraction * 100) : NONE;
   }
 
-  static String num(Double d, int decimals) {
+  public static String num(Double d, int decimals) {
     return finite(d) ? String.format(Locale.ROOT, "%,." + decimals + "f", d) : NONE;
   }
 
   /** Prices span 0.00001 (small crypto) to 100,000 (BTC); keep about five significant digits. */
-  static String price(Double d) {
+  public static String price(Double d) {
     if (!finite(d)) {
       return NONE;
     }
@@ -53,12 +53,12 @@ final class Fmt {
     return num(d, decimals);
   }
 
-  static String instant(Instant t) {
+  public static String instant(Instant t) {
     return t == null ? NONE : UTC_TIME.format(t);
   }
 
   /** Milliseconds as a person says them: "420 ms", "8.4 s", "2 min 05 s", "1 h 02 min". */
-  static String duration(long ms) {
+  public static String duration(long ms) {
     if (ms < 0) {
       return NONE;
     }
@@ -76,7 +76,7 @@ final class Fmt {
   }
 
   /** A number for a data-v attribute the table sort reads; missing values sort last. */
-  static String sortKey(Double d) {
+  public static String sortKey(Double d) {
     return finite(d) ? Double.toString(d) : "";
   }
 }

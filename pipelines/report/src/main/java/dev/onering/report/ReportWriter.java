@@ -1,15 +1,15 @@
-package dev.onering.cli.report;
+package dev.onering.report;
 
 import dev.onering.pipeline.Json;
-import dev.onering.pipeline.RunReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Function;
 
-/** Writes a run's report.json and report.html into its run folder. */
+/** Writes a report's report.json and report.html into its folder. */
 public final class ReportWriter {
   private ReportWriter() {}
 
@@ -23,14 +23,25 @@ public final class ReportWriter {
    * Writes report.json first, so that if the page cannot be rendered the figures are still on
    * disk. Each file is written beside its final name and moved into place, so a reader (a browser
    * left open, a CI artefact upload) never sees half a file.
+   *
+   * @param page renders the report as a page, e.g. {@code HtmlReport::render}
    */
-  public static Written write(RunReport report, Path runDir) throws IOException {
-    Files.createDirectories(runDir);
-    Path json = runDir.resolve(JSON_FILE);
-    replace(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
-    Path html = runDir.resolve(HTML_FILE);
-    replace(html, HtmlReport.render(report));
+  public static <T> Written write(T report, Function<? super T, String> page, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path json = dir.resolve(JSON_FILE);
+    writeJson(report, json);
+    Path html = dir.resolve(HTML_FILE);
+    replace(html, page.apply(report));
     return new Written(json, html);
+  }
+
+  /** Pretty JSON, replacing the file whole. */
+  public static void writeJson(Object report, Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    replace(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n");
   }
 
   private static void replace(Path target, String content) throws IOException {

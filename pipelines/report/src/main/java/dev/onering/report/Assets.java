@@ -1,17 +1,42 @@
-package dev.onering.cli.report;
+package dev.onering.report;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** The page's fixed parts, read from the classpath once: template, CSS, script and ECharts. */
+/**
+ * The page's fixed parts, read from the classpath once: template, CSS, script and ECharts. Every
+ * OneRing report (the batch run's, the stream demo's) is this one template with its own body and
+ * data, so the pages look alike and a change to the look is made once.
+ */
 public final class Assets {
   private Assets() {}
 
   static final String BASE = "/onering/report/";
+
+  /**
+   * A whole page: the shared template, CSS, ECharts and chart script around {@code body}, with
+   * {@code data} and {@code meta} embedded as JSON for the charts ({@code #report-data},
+   * {@code #report-meta}).
+   *
+   * @param title plain text; escaped here
+   * @param body markup, already escaped where it holds outside text
+   */
+  public static String page(String title, String body, Object data, Object meta) {
+    Map<String, String> slots = new LinkedHashMap<>();
+    slots.put("title", Html.esc(title));
+    slots.put("css", css());
+    slots.put("body", body);
+    slots.put("data", Html.scriptJson(data));
+    slots.put("meta", Html.scriptJson(meta));
+    slots.put("echarts", echarts());
+    slots.put("app", js());
+    return fill(template(), slots);
+  }
 
   /** The webjar's own record of its version, so an ECharts upgrade in the parent pom needs no edit here. */
   private static final String ECHARTS_POM = "/META-INF/maven/org.mvnpm/echarts/pom.properties";
@@ -32,7 +57,7 @@ public final class Assets {
     return Lazy.ECHARTS;
   }
 
-  static String echartsVersion() {
+  public static String echartsVersion() {
     return Lazy.VERSION;
   }
 
@@ -40,7 +65,7 @@ public final class Assets {
    * Fills {@code {{name}}} slots in one pass. One pass matters: a slot's value (an escaped error
    * message, say) may itself contain "{{body}}", and that must stay text, not be filled again.
    */
-  static String fill(String template, Map<String, String> slots) {
+  public static String fill(String template, Map<String, String> slots) {
     StringBuilder out = new StringBuilder(template.length() + slots.values().stream().mapToInt(String::length).sum());
     int i = 0;
     while (true) {
@@ -115,7 +140,7 @@ public final class Assets {
 
   private static IllegalStateException missing(String resource) {
     return new IllegalStateException(
-        "classpath resource " + resource + " is missing: the report needs onering-cli's resources and"
-            + " org.mvnpm:echarts on the classpath (run `mvn -pl cli -am package` and use target/lib)");
+        "classpath resource " + resource + " is missing: a report needs onering-report and"
+            + " org.mvnpm:echarts on the classpath (build with `make build` and run from target/lib)");
   }
 }
