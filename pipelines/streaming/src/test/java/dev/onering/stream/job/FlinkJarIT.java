@@ -2,24 +2,33 @@ package dev.onering.stream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.onering.pipeline.Json;
+import dev.onering.stream.cli.PulsarOptions;
+import dev.onering.stream.pulsar.EmbeddedPulsar;
+import dev.onering.stream.pulsar.StreamTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job jar the stack's Flink cluster runs (target/onering-flink.jar, built at package): it holds
  * the job and what the Flink image lacks, leaves out what the image provides, and its entry class
  * runs on a classpath like the image's ({@code target/flink-image-lib}: the provided scope,
- * standing in for /opt/flink/lib, plus slf4j-api) with nothing else. Runs after package (failsafe).
+ * standing in for /opt/flink/lib, plus slf4j-api) with nothing else, including the stack's
+ * pulsar-init command against a real broker. Runs after package (failsafe).
  */
 class FlinkJarIT {
   static final Path JAR = Path.of(System.getProperty("onering.flink.jar", "target/onering-flink.jar"));
@@ -104,9 +113,38 @@ class FlinkJarIT {
     assertThat(topics.out()).contains("Usage: stream topics");
   }
 
+  /**
+   * The stack's pulsar-init service, as compose.yaml runs it (no JVM flags beyond the heap, the
+   * endpoints in the environment), against a real broker: the topics are StreamTopics'.
+   */
+  @Test
+  void pulsarInitsCommandCreatesTheTopicsStreamTopicsDeclares(@TempDir Path dir) throws Exception {
+    try (EmbeddedPulsar broker = EmbeddedPulsar.start(dir.resolve("pulsar"))) {
+      Map<String, String> env = Map.of(PulsarOptions.SERVICE_URL_ENV, broker.serviceUrl(),
+          PulsarOptions.ADMIN_URL_ENV, broker.adminUrl());
+      for (int run = 1; run <= 2; run++) {
+        Run topics = java(env, "dev.onering.stream.cli.StreamCli", "topics");
+        assertThat(topics.code()).as(topics.err()).isZero();
+        List<String> lines = topics.out().lines().filter(l -> !l.isBlank()).toList();
+        JsonNode result = Json.MAPPER.readTree(lines.get(lines.size() - 1));
+        Map<String, Integer> expected = new TreeMap<>();
+        StreamTopics.all(StreamTopics.TICKS_PARTITIONS_DEFAULT).forEach(t -> expected.put(t.name(), t.partitions()));
+        Map<String, Integer> created = new TreeMap<>();
+        result.get("topics").fields().forEachRemaining(e -> created.put(e.getKey(), e.getValue().asInt()));
+        assertThat(created).isEqualTo(expected);
+        // Idempotent, as an init service that runs on every `make up` must be.
+        assertThat(result.get("created").isEmpty()).as("run %d: %s", run, result.get("created")).isEqualTo(run == 2);
+      }
+    }
+  }
+
   record Run(int code, String out, String err) {}
 
   static Run java(String mainClass, String... args) throws Exception {
+    return java(Map.of(), mainClass, args);
+  }
+
+  static Run java(Map<String, String> env, String mainClass, String... args) throws Exception {
     assertThat(FLINK_LIB).as("copied at package (maven-dependency-plugin copy-flink-image-classpath)").isDirectory();
     // The image's lib/ also has its logging (slf4j and log4j); the module has slf4j-api as a compile
     // dependency, so it is in target/lib rather than the provided scope.
@@ -122,7 +160,9 @@ class FlinkJarIT {
     Path out = Files.createTempFile("flink-jar-it", ".out");
     Path err = Files.createTempFile("flink-jar-it", ".err");
     try {
-      Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new AssertionError(String.join(" ", command) + " did not end within 2 minutes");
