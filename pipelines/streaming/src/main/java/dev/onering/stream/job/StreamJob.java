@@ -36,14 +36,18 @@ import picocli.CommandLine.Option;
 @Command(name = "job", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = StreamJob.Version.class,
     description = {
-      "Run the streaming job: ticks from Pulsar to minute bars, alerts, late and quarantined records.",
+      "Run the streaming job: ticks from Pulsar to minute bars, alerts, late and",
+      "quarantined records.",
       "",
-      "Reads the ticks topic from its earliest message, writes closed bars (Parquet), late trades and quarantine",
-      "(JSON lines) to the lake at each checkpoint, upserts bar revisions and alerts into ClickHouse's",
-      "silver.bars_1m and silver.alerts, and publishes them to the output topics. Runs until cancelled or stopped",
-      "with a savepoint (--bounded: until the last message present at start). Without a cluster, runs on a local",
-      "MiniCluster in this JVM. On the stack's Flink session cluster the onering_streaming DAG deploys it",
-      "(docs/streaming.md): flink run -c " + StreamJob.ENTRY_CLASS + " onering-flink.jar [options]."
+      "Reads the ticks topic from its earliest message; writes closed bars (Parquet),",
+      "late trades and quarantine (JSON lines) to the lake at each checkpoint; upserts",
+      "bar revisions and alerts into ClickHouse (silver.bars_1m, silver.alerts); and",
+      "publishes them to the output topics. Runs until cancelled or stopped with a",
+      "savepoint (--bounded: until the last message present at start). Without a",
+      "cluster it runs on a MiniCluster in this JVM; on the stack's Flink cluster the",
+      "onering_streaming DAG deploys it (docs/streaming.md), as would",
+      "  flink run -c " + StreamJob.ENTRY_CLASS + " onering-flink.jar [options]",
+      ""
     })
 public final class StreamJob implements Callable<Integer> {
 
@@ -74,11 +78,11 @@ public final class StreamJob implements Callable<Integer> {
   String lake;
 
   @Option(names = "--clickhouse", paramLabel = "URL|chdb:DIR|none", order = 2,
-      description = {"Where bars and alerts are upserted: the server's HTTP interface (http://clickhouse:8123; user and",
-          "password from " + ClickHouseHttp.USER_ENV + " / " + ClickHouseHttp.PASSWORD_ENV + " where the job's tasks run),",
-          "the embedded engine's data directory (chdb:DIR, only for a job running in this JVM), or none.",
-          "Default: env " + ClickHouseHttp.URL_ENV + ", else chdb: with env " + ChDbSilverStore.DATA_DIR_ENV
-              + " or " + ChDbSilverStore.DATA_DIR_DEFAULT + "."})
+      description = "Where bars and alerts are upserted: the server's HTTP interface (http://clickhouse:8123; "
+          + "user and password from " + ClickHouseHttp.USER_ENV + " / " + ClickHouseHttp.PASSWORD_ENV
+          + " where the job's tasks run), the embedded engine's data directory (chdb:DIR, only for a job "
+          + "running in this JVM), or none. Default: env " + ClickHouseHttp.URL_ENV + ", else chdb: with env "
+          + ChDbSilverStore.DATA_DIR_ENV + " or " + ChDbSilverStore.DATA_DIR_DEFAULT + ".")
   String clickhouse;
 
   @Option(names = "--subscription", paramLabel = "NAME", order = 3, defaultValue = SUBSCRIPTION_DEFAULT,
