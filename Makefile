@@ -11,7 +11,7 @@ DEMO_ARGS ?=
 # Extra options for `make demo-stream`, e.g. STREAM_ARGS="--days 1 --rate 20000".
 STREAM_ARGS ?=
 
-.PHONY: help setup build demo demo-stream test test-java bench bench-stream clean clean-data
+.PHONY: help setup build flink-jar demo demo-stream test test-java bench bench-stream clean clean-data
 # Sizes for `make bench`, e.g. BENCH_ARGS="--sizes 1M,5M --runs 5".
 BENCH_ARGS ?=
 # Options for the streaming benchmark, e.g. STREAM_BENCH_ARGS="--ticks-per-day 40000 --pace 20000".
@@ -23,8 +23,11 @@ help: ## List the targets
 setup: ## Install what the embedded runtime needs beyond Java and Maven: the ClickHouse engine library (npm)
 	@ops/scripts/install-chdb.sh
 
-build: setup ## Build the pipelines and the onering CLI (tests skipped)
-	cd pipelines && $(MVN) -q install -DskipTests
+build: setup ## Build the pipelines and the onering CLI (tests and the Flink job jar skipped)
+	cd pipelines && $(MVN) -q install -DskipTests -Dflink-jar.skip
+
+flink-jar: ## Build pipelines/streaming/target/onering-flink.jar, the job the stack's Flink cluster runs, and check it
+	cd pipelines && $(MVN) -q -pl streaming -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
 
 demo: build ## Run every step on the default dataset and write out/runs/<run-id>/report.html
 	$(ONERING) run $(DEMO_ARGS)

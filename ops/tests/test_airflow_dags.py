@@ -90,6 +90,14 @@ def test_the_real_graph_waits_for_migrations_before_loading(spec):
     ([{"id": "a", "command": ["a"], "engine": "light"}, {"id": "a", "command": ["a"], "engine": "light"}], "declared twice"),
     ([{"id": "a", "command": ["a"], "engine": "light", "depends_on": ["b"]},
       {"id": "b", "command": ["b"], "engine": "light", "depends_on": ["a"]}], "cycle"),
+    # The rules of PipelineSpec.java for flink steps (PipelineSpecTest has the same cases).
+    ([{"id": "s", "command": ["silver"], "engine": "flink", "runtimes": ["stack"]}],
+     r"a flink step's command is a streaming command, \[stream, <command>\]"),
+    ([{"id": "s", "command": ["stream"], "engine": "flink", "runtimes": ["stack"]}], "streaming command"),
+    ([{"id": "s", "command": ["stream", "job"], "engine": "flink"}],
+     r"a flink step runs only in the stack \(runtimes: \[stack\]\)"),
+    ([{"id": "s", "command": ["stream", "job"], "engine": "flink", "runtimes": ["embedded", "stack"]}],
+     "onering stream demo"),
 ])
 def test_a_broken_spec_is_refused(steps, message):
     with pytest.raises(onering_spec.SpecError, match=message):
@@ -103,5 +111,37 @@ def test_cli_help_lists_every_spec_command_when_the_jar_is_built(root, spec):
     r = subprocess.run(["java", "-cp", f"{jar}:{jar.parent}/lib/*", "dev.onering.cli.OneRing", "--help"],
                        capture_output=True, text=True, timeout=120)
     out = r.stdout + r.stderr
-    for command in spec.commands():
+    assert spec.batch_commands(), "the batch CLI runs most of the spec"
+    for command in spec.batch_commands():
         assert command in out, f"`onering --help` does not list {command}"
+
+
+def test_stream_cli_help_lists_every_flink_step_command_when_the_jar_is_built(root, spec):
+    """A flink step is `stream <command>`: the streaming CLI's command (ops/scripts/onering stream),
+    whose class is the entry point the stack deploys."""
+    jar = root / "pipelines/streaming/target/onering-streaming.jar"
+    if not jar.exists():
+        pytest.skip("pipelines/streaming/target/onering-streaming.jar not built; the spec is the reference")
+    r = subprocess.run(["java", "-cp", f"{jar}:{jar.parent}/lib/*", "dev.onering.stream.cli.StreamCli", "--help"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    listed = {line.split()[0] for line in r.stdout.splitlines() if line.startswith("  ") and line.split()}
+    assert spec.stream_commands(), "the spec declares the streaming job"
+    for command in spec.stream_commands():
+        assert command in listed, f"`onering stream --help` does not list {command}: {sorted(listed)}"
+
+
+def test_the_streaming_dag_deploys_the_spec_flink_step_and_the_runner_never_sees_it(spec):
+    flink = onering_spec.stack_steps(spec, engines=("flink",))
+    assert [(s.id, s.command, s.runtimes) for s in flink] == [("stream", ("stream", "job"), ("stack",))]
+    assert spec.stream_commands() == {"job"}
+    assert "stream" not in spec.batch_commands()
+    assert all(s.engine != "flink" for s in onering_spec.stack_steps(spec)), "the daily DAG runs no flink step"
+    embedded = [s.id for s in spec.steps if "embedded" in s.runtimes]
+    assert "stream" not in embedded, "the local runner (onering run) plans only embedded steps"
+
+
+def test_a_step_without_runtimes_runs_in_both_as_the_java_parser_reads_it():
+    spec = onering_spec.parse({"pipeline": "p", "steps": [{"id": "a", "command": ["a"], "engine": "light"}]})
+    assert spec.step("a").runtimes == ("embedded", "stack")
+    assert [s.id for s in onering_spec.stack_steps(spec)] == ["a"]

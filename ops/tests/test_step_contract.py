@@ -86,7 +86,52 @@ def test_the_newest_flink_job_of_a_name_is_the_one_checked():
         {"jid": "other", "name": "something", "state": "RUNNING", "start-time": 3}]}
     assert steps.flink_job_state(overview, "onering-stream") == ("new", "RUNNING")
     assert steps.flink_job_state(overview, "absent") == (None, None)
-    assert steps.flink_run_request("a.B", ["stream"])["programArgsList"] == ["stream"]
+    assert steps.flink_run_request("a.B", ["--x"]) == {"entryClass": "a.B", "programArgsList": ["--x"], "parallelism": 2}
+
+
+def test_a_flink_steps_job_gets_the_commands_options_and_the_name_it_is_found_by():
+    # `stream job` is the entry class itself: only its options, and the name, are program arguments.
+    assert steps.flink_program_args(["stream", "job"], "onering-stream") == ["--job-name", "onering-stream"]
+    assert steps.flink_program_args(("stream", "job", "--subscription", "s"), "onering-x") == \
+        ["--subscription", "s", "--job-name", "onering-x"]
+    with pytest.raises(ValueError, match="stream <command>"):
+        steps.flink_program_args(["silver"], "onering-silver")
+
+
+def test_a_redeployed_job_resumes_from_the_ended_jobs_latest_retained_checkpoint():
+    ended = {"counts": {"completed": 7}, "latest": {
+        "completed": {"id": 7, "external_path": "s3://checkpoints/flink/abc/chk-7"},
+        "savepoint": None, "failed": None, "restored": None}}
+    assert steps.flink_resume_path(ended) == "s3://checkpoints/flink/abc/chk-7"
+    body = steps.flink_run_request("a.B", ["--job-name", "onering-stream"], savepoint_path="s3://checkpoints/flink/abc/chk-7")
+    assert body["savepointPath"] == "s3://checkpoints/flink/abc/chk-7"
+    assert body["allowNonRestoredState"] is False, "state that fits no operator is an error, not silently dropped"
+    # No completed checkpoint, or one kept only in the job manager's memory: start afresh.
+    assert steps.flink_resume_path({"latest": {"completed": None}}) is None
+    assert steps.flink_resume_path({"latest": {"completed": {"external_path": "<checkpoint-not-externally-addressable>"}}}) is None
+    assert steps.flink_resume_path({}) is None
+    assert steps.flink_resume_path({"latest": {"completed": {"id": 3, "external_path": "s3://x/chk-3",
+                                                             "discarded": True}}}) is None, "deleted with its job"
+    # Stopped with a savepoint: it is newer than the last checkpoint, and the files were committed at it.
+    stopped = {"latest": {"completed": {"id": 7, "external_path": "s3://checkpoints/flink/abc/chk-7"},
+                          "savepoint": {"id": 8, "external_path": "s3://checkpoints/savepoints/savepoint-abc-8"}}}
+    assert steps.flink_resume_path(stopped) == "s3://checkpoints/savepoints/savepoint-abc-8"
+    assert "savepointPath" not in steps.flink_run_request("a.B", [])
+
+
+def test_the_flink_entry_class_and_jar_are_the_same_everywhere(root):
+    """The operator's default, compose's default, .env.example and the Java class agree."""
+    java = root / "pipelines/streaming/src/main/java" / (steps.FLINK_ENTRY_CLASS.replace(".", "/") + ".java")
+    source = java.read_text(encoding="utf-8")
+    assert "public static void main(String[] args)" in source
+    assert f'ENTRY_CLASS = "{steps.FLINK_ENTRY_CLASS}"' in source
+    assert f"ONERING_FLINK_ENTRY_CLASS={steps.FLINK_ENTRY_CLASS}\n" in (root / ".env.example").read_text(encoding="utf-8")
+    assert f"ONERING_FLINK_JAR={steps.FLINK_JAR}\n" in (root / ".env.example").read_text(encoding="utf-8")
+    compose = (root / "compose.yaml").read_text(encoding="utf-8")
+    assert f"${{ONERING_FLINK_ENTRY_CLASS:-{steps.FLINK_ENTRY_CLASS}}}" in compose
+    assert f"${{ONERING_FLINK_JAR:-{steps.FLINK_JAR}}}" in compose
+    for f in [root / ".env.example", root / "compose.yaml", *(root / "platform/airflow").rglob("*.py")]:
+        assert "dev.onering.streaming." not in f.read_text(encoding="utf-8"), f"{f}: the old, wrong entry class"
 
 
 def test_failure_messages_name_the_step_and_the_reason():

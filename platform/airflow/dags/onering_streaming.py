@@ -1,7 +1,9 @@
 """The streaming DAG: keeps the Flink job of the spec running (check, or deploy when absent).
 
-Generated from the spec's steps with `engine: flink` and `stack` in `runtimes`. Until the spec
-declares one (the streaming issue), it checks that the Flink cluster answers with free slots.
+Generated from the spec's steps with `engine: flink` (stack only): the `stream` step, whose job is
+onering-stream (dev.onering.stream.job.StreamJob in /opt/onering/flink/onering-flink.jar). Every
+15 minutes it looks the job up by name on the Flink cluster and deploys it only when no active job
+has that name. A spec without a flink step gets a check that the cluster answers with free slots.
 """
 from __future__ import annotations
 

@@ -144,8 +144,11 @@ class OneRingStepOperator(BaseOperator):
 
 
 class FlinkJobOperator(BaseOperator):
-    """Make sure the streaming job runs: check it by name through Flink's REST API and deploy
-    it (upload the jar, run it) only when no active job has that name. Idempotent."""
+    """Make sure the streaming job runs: check it by name (onering-<step id>) through Flink's REST
+    API and deploy it (upload onering-flink.jar, run its entry class with the spec's options and
+    `--job-name`) only when no active job has that name. A job of that name that ended (failed
+    past its restarts, or cancelled) is resumed from its latest retained checkpoint, so the new
+    one neither re-reads nor re-writes what the old one had committed. Idempotent."""
 
     ui_color = "#e6d0f0"
 
@@ -166,8 +169,15 @@ class FlinkJobOperator(BaseOperator):
         job_id, state = steps.flink_job_state(overview.json(), self.job_name)
         if state in steps.FLINK_ACTIVE:
             return self._result("checked", job_id, state)
+        resume = None
+        if job_id is not None:  # an earlier job of this name ended: carry on from its state
+            checkpoints = http.get(f"{rest}/jobs/{job_id}/checkpoints", timeout=30)
+            if checkpoints.ok:
+                resume = steps.flink_resume_path(checkpoints.json())
+            self.log.info("job %s of that name ended %s; %s", job_id, state,
+                          f"resuming from {resume}" if resume else "no retained checkpoint, starting afresh")
 
-        jar = steps.env_or("ONERING_FLINK_JAR", "/opt/onering/flink/onering-flink.jar")
+        jar = steps.env_or("ONERING_FLINK_JAR", steps.FLINK_JAR)
         if not Path(jar).exists():
             raise AirflowFailException(f"step '{self.step_id}': Flink job jar {jar} not found; "
                                        "set ONERING_FLINK_JAR or rebuild the onering image")
@@ -176,9 +186,11 @@ class FlinkJobOperator(BaseOperator):
                            files={"jarfile": (Path(jar).name, f, "application/x-java-archive")})
         up.raise_for_status()
         jar_id = Path(up.json()["filename"]).name
+        # The job's main runs inside the job manager and reads its endpoints from that container's
+        # environment (compose.yaml); only the spec's options and the job's name travel from here.
         run = http.post(f"{rest}/jars/{jar_id}/run", timeout=120, json=steps.flink_run_request(
-            steps.env_or("ONERING_FLINK_ENTRY_CLASS", "dev.onering.streaming.StreamJob"),
-            steps.step_args(self.command, None)))
+            steps.env_or("ONERING_FLINK_ENTRY_CLASS", steps.FLINK_ENTRY_CLASS),
+            steps.flink_program_args(self.command, self.job_name), savepoint_path=resume))
         run.raise_for_status()
         job_id = run.json()["jobid"]
 
@@ -193,18 +205,19 @@ class FlinkJobOperator(BaseOperator):
             job = http.get(f"{rest}/jobs/{job_id}", timeout=30)
             job.raise_for_status()
             state = job.json().get("state", "UNKNOWN")
-        return self._result("deployed", job_id, state)
+        return self._result("deployed", job_id, state, resumed_from=resume)
 
-    def _result(self, action: str, job_id, state) -> dict:
+    def _result(self, action: str, job_id, state, resumed_from: str | None = None) -> dict:
         self.log.info("Flink job %s: %s (%s, %s)", self.job_name, action, job_id, state)
         return {"step": self.step_id, "run_date": None, "status": "success",
-                "details": {"action": action, "job_name": self.job_name, "job_id": job_id, "state": state},
+                "details": {"action": action, "job_name": self.job_name, "job_id": job_id, "state": state,
+                            "resumed_from": resumed_from},
                 "quality": None, "error": None}
 
 
 class FlinkClusterCheckOperator(BaseOperator):
-    """The Flink session cluster answers and has task slots (the check that stands in until the
-    spec declares a flink step)."""
+    """The Flink session cluster answers and has task slots (what the streaming DAG runs when the
+    spec declares no flink step)."""
 
     def execute(self, context):
         rest = steps.env_or("ONERING_FLINK_REST_URL", "http://flink-jobmanager:8081").rstrip("/")

@@ -12,7 +12,14 @@ import yaml
 
 DEFAULT_SPEC = "/etc/onering/spec/medallion.yaml"
 ENGINES = ("light", "spark", "flink")
+FLINK = "flink"
 STACK = "stack"
+EMBEDDED = "embedded"
+# A step without `runtimes` runs in both (PipelineSpec.java reads the spec the same way).
+DEFAULT_RUNTIMES = (EMBEDDED, STACK)
+# A flink step's command is a streaming command, `onering stream <command>`: the streaming CLI, in a
+# JVM of its own (ops/scripts/onering dispatches `stream`), not a subcommand of the batch CLI.
+STREAM_COMMAND = "stream"
 
 
 class SpecError(ValueError):
@@ -48,8 +55,17 @@ class Spec:
         raise SpecError(f"step '{step_id}' is not in pipeline '{self.pipeline}'")
 
     def commands(self) -> set[str]:
-        """The onering subcommands the spec uses (first word of each command)."""
+        """The first word of each step's command, as `onering <command>` takes it: a batch CLI
+        subcommand, or `stream` for a flink step."""
         return {s.command[0] for s in self.steps}
+
+    def batch_commands(self) -> set[str]:
+        """The batch CLI's subcommands the spec uses (dev.onering.cli.OneRing): light and spark steps."""
+        return {s.command[0] for s in self.steps if s.engine != FLINK}
+
+    def stream_commands(self) -> set[str]:
+        """The streaming CLI's commands the spec uses (dev.onering.stream.cli.StreamCli): flink steps."""
+        return {s.command[1] for s in self.steps if s.engine == FLINK}
 
 
 def spec_path() -> Path:
@@ -88,12 +104,15 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
         engine = raw.get("engine")
         if engine not in ENGINES:
             raise SpecError(f"{source}: step '{sid}': engine must be one of {ENGINES}, got {engine!r}")
+        runtimes = _tuple(raw.get("runtimes"), "runtimes", sid) if "runtimes" in raw else DEFAULT_RUNTIMES
+        if engine == FLINK:
+            _check_flink_step(sid, command, runtimes, source)
         steps.append(
             Step(
                 id=sid,
                 command=command,
                 engine=engine,
-                runtimes=_tuple(raw.get("runtimes"), "runtimes", sid),
+                runtimes=runtimes,
                 depends_on=_tuple(raw.get("depends_on"), "depends_on", sid),
                 description=str(raw.get("description", "")).strip(),
             )
@@ -111,6 +130,17 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
     )
     _check_acyclic(spec, source)
     return spec
+
+
+def _check_flink_step(sid: str, command: tuple[str, ...], runtimes: tuple[str, ...], source: str) -> None:
+    """The rules PipelineSpec.java applies too: a flink step is a streaming command that runs only
+    in the stack (the local runner has no Flink cluster; `onering stream demo` runs the job there)."""
+    if len(command) < 2 or command[0] != STREAM_COMMAND:
+        raise SpecError(f"{source}: step '{sid}': a flink step's command is a streaming command, "
+                        f"[{STREAM_COMMAND}, <command>] (onering stream --help lists them), got {list(command)}")
+    if runtimes != (STACK,):
+        raise SpecError(f"{source}: step '{sid}': a flink step runs only in the stack (runtimes: [{STACK}]); "
+                        f"on this machine `onering stream demo` runs the job. Got runtimes {list(runtimes)}")
 
 
 def _check_acyclic(spec: Spec, source: str) -> None:

@@ -11,6 +11,9 @@ from pathlib import PurePosixPath
 
 MAIN_CLASS = "dev.onering.cli.OneRing"
 ONERING_HOME = "/opt/onering"
+# The streaming job's entry class in onering-flink.jar: `onering stream job` (StreamJob.ENTRY_CLASS).
+FLINK_ENTRY_CLASS = "dev.onering.stream.job.StreamJob"
+FLINK_JAR = f"{ONERING_HOME}/flink/onering-flink.jar"
 
 # Spark driver states (standalone master REST API): terminal ones end the poll.
 SPARK_DRIVER_DONE = {"FINISHED", "FAILED", "KILLED", "ERROR"}
@@ -136,9 +139,46 @@ def flink_job_state(overview: dict, job_name: str) -> tuple[str | None, str | No
 FLINK_ACTIVE = {"INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "RECONCILING"}
 
 
-def flink_run_request(entry_class: str, args: list[str], parallelism: int = 2) -> dict:
-    """Body of POST /jars/<jar id>/run."""
-    return {"entryClass": entry_class, "programArgsList": list(args), "parallelism": parallelism}
+def flink_run_request(entry_class: str, args: list[str], parallelism: int = 2,
+                      savepoint_path: str | None = None) -> dict:
+    """Body of POST /jars/<jar id>/run; with savepoint_path, the job starts from that checkpoint
+    or savepoint, and refuses to start if part of its state has no operator to go to."""
+    body = {"entryClass": entry_class, "programArgsList": list(args), "parallelism": parallelism}
+    if savepoint_path:
+        body.update(savepointPath=savepoint_path, allowNonRestoredState=False)
+    return body
+
+
+def flink_resume_path(checkpoints: dict) -> str | None:
+    """Where an ended job's state is, from GET /jobs/<id>/checkpoints: the newer of its latest
+    completed checkpoint and its latest savepoint (a job stopped with a savepoint committed its
+    files at the savepoint: an older checkpoint would write them again), if written somewhere a
+    new job can read it (the stack keeps checkpoints in s3://checkpoints, on failure and on
+    cancel). None when there is none: start afresh."""
+    latest = (checkpoints or {}).get("latest") or {}
+    best_id, best_path = -1, None
+    for kind in ("completed", "savepoint"):
+        cp = latest.get(kind) or {}
+        path = cp.get("external_path")
+        # "<checkpoint-not-externally-addressable>": kept in the job manager's memory only.
+        usable = path and not path.startswith("<") and not cp.get("discarded", False)
+        if usable and cp.get("id", 0) > best_id:
+            best_id, best_path = cp.get("id", 0), path
+    return best_path
+
+
+def flink_program_args(command, job_name: str) -> list[str]:
+    """The program arguments of a flink step's job.
+
+    The spec's command is a streaming command, `stream <command> [options]`; the entry class is
+    that command (`stream job` is dev.onering.stream.job.StreamJob), so its arguments are the
+    options, plus the name the operator then finds the job by. No run date: the job is kept
+    running, not run per day.
+    """
+    words = list(command)
+    if len(words) < 2 or words[0] != "stream":
+        raise ValueError(f"a flink step's command is `stream <command> [options]`, got {words}")
+    return words[2:] + ["--job-name", job_name]
 
 
 def env_or(name: str, default: str) -> str:

@@ -30,6 +30,16 @@ public record PipelineSpec(
 
   public static final String MEDALLION = "onering/spec/medallion.yaml";
 
+  /** Where a step runs in the stack: in the Airflow worker, on Spark, or as the Flink job. */
+  public static final List<String> ENGINES = List.of("light", "spark", "flink");
+  public static final String FLINK = "flink";
+  /**
+   * A flink step's command starts with this word: {@code onering stream <command>}, the streaming
+   * CLI in a JVM of its own (Flink's classpath cannot meet Spark's), not a batch CLI subcommand.
+   */
+  public static final String STREAM_COMMAND = "stream";
+  public static final String STACK = "stack";
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Step(
       @JsonProperty("id") String id,
@@ -47,6 +57,11 @@ public record PipelineSpec(
     public boolean runsIn(String runtime) {
       return runtimes.contains(runtime);
     }
+
+    /** The Flink job: deployed to the stack's session cluster, never run by the local runner. */
+    public boolean isStreaming() {
+      return FLINK.equals(engine);
+    }
   }
 
   public PipelineSpec {
@@ -56,6 +71,7 @@ public record PipelineSpec(
       if (byId.put(s.id(), s) != null) {
         throw new IllegalArgumentException("pipeline " + pipeline + ": step id '" + s.id() + "' is declared twice");
       }
+      checkEngine(pipeline, s);
     }
     for (Step s : steps) {
       for (String d : s.dependsOn()) {
@@ -66,6 +82,31 @@ public record PipelineSpec(
       }
     }
     topologicalOrder(steps); // fails on a cycle
+  }
+
+  /**
+   * The rules platform/airflow/plugins/onering_airflow/spec.py applies too: a known engine, and a
+   * flink step that is a streaming command ({@code stream ...}) running only in the stack (the local
+   * runner has no Flink cluster; {@code onering stream demo} runs the job on this machine).
+   */
+  private static void checkEngine(String pipeline, Step s) {
+    String where = "pipeline " + pipeline + ": step '" + s.id() + "'";
+    if (s.command() == null || s.command().isEmpty()) {
+      throw new IllegalArgumentException(where + " has no command");
+    }
+    if (s.engine() == null || !ENGINES.contains(s.engine())) {
+      throw new IllegalArgumentException(where + ": engine must be one of " + ENGINES + ", got " + s.engine());
+    }
+    if (s.isStreaming()) {
+      if (s.command().size() < 2 || !STREAM_COMMAND.equals(s.command().get(0))) {
+        throw new IllegalArgumentException(where + ": a flink step's command is a streaming command, "
+            + "[" + STREAM_COMMAND + ", <command>] (onering stream --help lists them), got " + s.command());
+      }
+      if (!s.runtimes().equals(List.of(STACK))) {
+        throw new IllegalArgumentException(where + ": a flink step runs only in the stack (runtimes: [" + STACK
+            + "]); on this machine `onering stream demo` runs the job. Got runtimes " + s.runtimes());
+      }
+    }
   }
 
   public static PipelineSpec medallion() {

@@ -35,9 +35,9 @@ class PipelineSpecTest {
     PipelineSpec spec = parse("""
         pipeline: p
         steps:
-          - {id: c, command: [c], depends_on: [b]}
-          - {id: a, command: [a]}
-          - {id: b, command: [b], depends_on: [a]}
+          - {id: c, command: [c], engine: light, depends_on: [b]}
+          - {id: a, command: [a], engine: light}
+          - {id: b, command: [b], engine: spark, depends_on: [a]}
         """);
     assertThat(spec.plan("embedded")).extracting(PipelineSpec.Step::id).containsExactly("a", "b", "c");
   }
@@ -47,13 +47,53 @@ class PipelineSpecTest {
     assertThatThrownBy(() -> parse("""
         pipeline: p
         steps:
-          - {id: a, command: [a], depends_on: [b]}
-          - {id: b, command: [b], depends_on: [a]}
+          - {id: a, command: [a], engine: light, depends_on: [b]}
+          - {id: b, command: [b], engine: light, depends_on: [a]}
         """)).hasRootCauseMessage("the pipeline has a cycle: a -> b -> a");
     assertThatThrownBy(() -> parse("""
         pipeline: p
         steps:
-          - {id: a, command: [a], depends_on: [zz]}
+          - {id: a, command: [a], engine: light, depends_on: [zz]}
         """)).rootCause().hasMessageContaining("'a' depends on 'zz'");
+  }
+
+  @Test
+  void theStreamingJobIsAStackStepTheLocalRunnerNeverPlans() {
+    PipelineSpec spec = PipelineSpec.medallion();
+    List<PipelineSpec.Step> streaming = spec.steps().stream().filter(PipelineSpec.Step::isStreaming).toList();
+    assertThat(streaming).extracting(PipelineSpec.Step::id).containsExactly("stream");
+    assertThat(streaming.get(0).command()).containsExactly("stream", "job");
+    assertThat(spec.plan("stack")).extracting(PipelineSpec.Step::id).contains("stream");
+    assertThat(spec.plan("embedded")).noneMatch(PipelineSpec.Step::isStreaming);
+  }
+
+  @Test
+  void aStepNeedsAKnownEngineAndAFlinkStepIsAStackOnlyStreamingCommand() throws Exception {
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        steps:
+          - {id: a, command: [a], engine: gpu}
+        """)).rootCause().hasMessageContaining("step 'a': engine must be one of [light, spark, flink], got gpu");
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        steps:
+          - {id: a, command: [a]}
+        """)).rootCause().hasMessageContaining("engine must be one of");
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        steps:
+          - {id: s, command: [silver], engine: flink, runtimes: [stack]}
+        """)).rootCause().hasMessageContaining("step 's': a flink step's command is a streaming command, [stream, <command>]");
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        steps:
+          - {id: s, command: [stream, job], engine: flink}
+        """)).rootCause().hasMessageContaining("a flink step runs only in the stack (runtimes: [stack])")
+        .hasMessageContaining("onering stream demo");
+    assertThat(parse("""
+        pipeline: p
+        steps:
+          - {id: s, command: [stream, job], engine: flink, runtimes: [stack]}
+        """).plan("embedded")).isEmpty();
   }
 }

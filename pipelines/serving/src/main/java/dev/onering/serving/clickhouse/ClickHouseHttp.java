@@ -84,9 +84,18 @@ public final class ClickHouseHttp implements ClickHouseSql {
       throw new IllegalArgumentException(URL_ENV + "='" + url + "' must be an http(s) URL of the server's HTTP "
           + "interface, e.g. http://clickhouse:8123 (the native protocol, port 9000, is not used)");
     }
+    return Optional.of(at(uri, env));
+  }
+
+  /**
+   * The server at {@code url}, as the user {@value #USER_ENV} names (else {@value #USER_DEFAULT})
+   * with the password {@value #PASSWORD_ENV}: for a caller that carries the URL itself (the
+   * streaming job's sink, whose configuration travels in the job graph) but takes credentials only
+   * from the environment of the process that connects.
+   */
+  public static ClickHouseHttp at(URI url, Map<String, String> env) {
     String user = env.getOrDefault(USER_ENV, "");
-    return Optional.of(new ClickHouseHttp(uri, user.isBlank() ? USER_DEFAULT : user.strip(),
-        env.getOrDefault(PASSWORD_ENV, "")));
+    return new ClickHouseHttp(url, user.isBlank() ? USER_DEFAULT : user.strip(), env.getOrDefault(PASSWORD_ENV, ""));
   }
 
   public URI url() {

@@ -30,11 +30,13 @@ import java.util.regex.Pattern;
  * statement on chDB, so results and errors are the engine's own. A ClickHouse server cannot run on
  * this machine (no Docker; Debian's is from 2018), chDB is the same engine.
  *
+ * <p>Public, in the test-jar, for the streaming module's sink tests.
+ *
  * <p>Where chDB's API differs from a server: it takes no request body. A text-format body is
  * appended to the statement, as clickhouse-local reads inline data; a Parquet body is written to a
  * temporary file and read with {@code file(<tmp>, Parquet)} in place of {@code input()}.
  */
-final class ChDbHttpFront implements AutoCloseable {
+public final class ChDbHttpFront implements AutoCloseable {
 
   private static final Pattern FORMAT_AT_END = Pattern.compile("(?is)\\s+FORMAT\\s+(\\w+)\\s*$");
   private static final Pattern INPUT = Pattern.compile("(?s)input\\(('(?:[^'\\\\]|\\\\.)*')\\)");
@@ -56,7 +58,7 @@ final class ChDbHttpFront implements AutoCloseable {
     server.start();
   }
 
-  static ChDbHttpFront start(ChDb db, String user, String password) {
+  public static ChDbHttpFront start(ChDb db, String user, String password) {
     try {
       return new ChDbHttpFront(db, user, password);
     } catch (IOException e) {
@@ -64,12 +66,12 @@ final class ChDbHttpFront implements AutoCloseable {
     }
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
   /** Every statement received, as sent (before any rewriting), in order. */
-  List<String> statements() {
+  public List<String> statements() {
     return List.copyOf(statements);
   }
 

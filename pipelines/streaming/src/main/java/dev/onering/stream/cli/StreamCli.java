@@ -1,5 +1,6 @@
 package dev.onering.stream.cli;
 
+import dev.onering.stream.job.StreamJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
     description = {
       "OneRing streaming: ticks on Pulsar, cleaned by a Flink job into bars, late and quarantined records, and alerts.",
       "",
-      "Start a broker with `onering stream broker` (or use the stack's), then `onering stream publish`.",
+      "Start a broker with `onering stream broker` (or use the stack's), then `onering stream publish`;",
+      "`onering stream job` runs the job here, and the stack's Flink cluster runs the same class (" + StreamJob.ENTRY_CLASS + ").",
       "docs/streaming.md describes the topics and the environment variables."
     },
     // One line per command; the Flink job and the demo join here.
@@ -23,6 +25,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       TopicsCommand.class,
       PublishCommand.class,
+      StreamJob.class,
       DemoCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -3,8 +3,11 @@ package dev.onering.stream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onering.pipeline.PipelineSpec;
+import dev.onering.stream.job.StreamJob;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -14,8 +17,8 @@ class StreamCliTest {
   @Test
   void everyCommandHasHelp() {
     CommandLine cli = StreamCli.commandLine();
-    assertThat(cli.getSubcommands()).containsKeys("broker", "topics", "publish", "help");
-    for (String command : new String[] {"broker", "topics", "publish"}) {
+    assertThat(cli.getSubcommands()).containsKeys("broker", "topics", "publish", "job", "demo", "help");
+    for (String command : new String[] {"broker", "topics", "publish", "job", "demo"}) {
       StringWriter out = new StringWriter();
       CommandLine c = StreamCli.commandLine();
       c.setOut(new PrintWriter(out));
@@ -51,5 +54,28 @@ class StreamCliTest {
     int code = c.execute("topics", "--admin-url", "http://127.0.0.1:1", "--service-url", "pulsar://127.0.0.1:1");
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("http://127.0.0.1:1").contains("onering stream broker");
+  }
+
+  /**
+   * The spec's flink steps are streaming commands (the Java and Python spec parsers both require
+   * `stream <command>`): the rest is a command of this CLI, the one whose class is the entry point
+   * the stack deploys, under the name the DAG looks for.
+   */
+  @Test
+  void everyFlinkStepOfTheSpecIsAStreamCommandWhoseJobHasTheNameTheDagLooksFor() {
+    List<PipelineSpec.Step> flink = PipelineSpec.medallion().steps().stream().filter(PipelineSpec.Step::isStreaming).toList();
+    assertThat(flink).isNotEmpty();
+    for (PipelineSpec.Step step : flink) {
+      assertThat(step.command().get(0)).isEqualTo(PipelineSpec.STREAM_COMMAND);
+      CommandLine c = StreamCli.commandLine();
+      for (String word : step.command().subList(1, step.command().size())) {
+        c = c.getSubcommands().get(word);
+        assertThat(c).as("onering %s", String.join(" ", step.command())).isNotNull();
+      }
+      assertThat((Object) c.getCommand()).isInstanceOf(StreamJob.class);
+      assertThat(StreamJob.class.getName()).isEqualTo(StreamJob.ENTRY_CLASS);
+      assertThat("onering-" + step.id()).isEqualTo(StreamJob.JOB_NAME_DEFAULT);
+      assertThat(step.id()).isEqualTo(StreamJob.STEP_ID);
+    }
   }
 }
