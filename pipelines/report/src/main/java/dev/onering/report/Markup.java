@@ -2,7 +2,10 @@ package dev.onering.report;
 
 import static dev.onering.report.Html.esc;
 
+import dev.onering.ticks.RejectReason;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The pieces every report page is built from (header, KPI tiles, section cards, charts, sortable
@@ -120,5 +123,53 @@ public abstract class Markup {
   protected void cell(Double sortValue, String text, String cls) {
     h.append("<td class=\"n ").append(cls).append("\" data-v=\"").append(Fmt.sortKey(sortValue)).append("\">")
         .append(esc(text)).append("</td>");
+  }
+
+  // ---- quarantine --------------------------------------------------------------------------------
+
+  /** Reason code -> what it means, for the charts' labels: from the enum, so no page copies it. */
+  public static Map<String, String> rejectReasons() {
+    Map<String, String> reasons = new LinkedHashMap<>();
+    for (RejectReason r : RejectReason.values()) {
+      reasons.put(r.code(), r.meaning());
+    }
+    return reasons;
+  }
+
+  /** What a reason code means; empty for a code from a newer build than this one (the code shows alone). */
+  public static String rejectMeaning(String code) {
+    try {
+      return RejectReason.fromCode(code).meaning();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return "";
+    }
+  }
+
+  /**
+   * The body of an opened quarantine section: the {@code quarantine} chart and a table of records
+   * per reason, largest first, or a note that nothing was quarantined; closes the section.
+   *
+   * @param nothingHtml the note when every record passed (markup)
+   */
+  protected void quarantineByReason(Map<String, Long> byReason, String nothingHtml) {
+    long total = byReason.values().stream().filter(Objects::nonNull).mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      h.append("<p class=\"note ok\">").append(nothingHtml).append("</p>\n");
+      close();
+      return;
+    }
+    chart("quarantine", 60 + 30 * (int) byReason.values().stream().filter(v -> v != null && v > 0).count(),
+        "Quarantine by reason");
+    h.append("<table class=\"data compact\"><thead><tr><th>Reason</th><th>Meaning</th><th class=\"n\">Records</th>"
+        + "<th class=\"n\">Share</th></tr></thead><tbody>\n");
+    byReason.entrySet().stream()
+        .filter(e -> e.getValue() != null && e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> h.append("<tr data-reason=\"").append(esc(e.getKey())).append("\"><td><code>").append(esc(e.getKey()))
+            .append("</code></td><td class=\"muted\">").append(esc(rejectMeaning(e.getKey()))).append("</td><td class=\"n\">")
+            .append(Fmt.count(e.getValue())).append("</td><td class=\"n\">")
+            .append(Fmt.pct((double) e.getValue() / total)).append("</td></tr>\n"));
+    h.append("</tbody></table>\n");
+    close();
   }
 }

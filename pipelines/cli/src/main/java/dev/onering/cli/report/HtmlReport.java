@@ -50,28 +50,17 @@ public final class HtmlReport {
 
   /** Lookups the charts need that live in Java enums, so the page does not copy them by hand. */
   private static Map<String, Object> meta() {
-    Map<String, String> reasons = new LinkedHashMap<>();
-    for (RejectReason r : RejectReason.values()) {
-      reasons.put(r.code(), r.meaning());
-    }
     Map<String, String> defects = new LinkedHashMap<>();
     for (Defect d : Defect.values()) {
       defects.put(d.code(), d.quarantineReason() == null ? null : d.quarantineReason().code());
     }
     Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("reasons", reasons);
+    meta.put("reasons", Markup.rejectReasons());
     meta.put("defects", defects);
     meta.put("echarts_version", Assets.echartsVersion());
     return meta;
   }
 
-  static String meaning(String reasonCode) {
-    try {
-      return RejectReason.fromCode(reasonCode).meaning();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return ""; // a code from a newer step this build does not know: show the code alone
-    }
-  }
 
   /** One render: the report plus the figures several sections derive from it. */
   private static final class Page extends Markup {
@@ -269,23 +258,7 @@ public final class HtmlReport {
         return;
       }
       open("quarantine", "Quarantine by reason", "Records kept out of Silver, and the rule each one broke.");
-      long total = q.values().stream().filter(Objects::nonNull).mapToLong(Long::longValue).sum();
-      if (total == 0) {
-        h.append("<p class=\"note ok\">Nothing was quarantined: every Bronze line passed the cleaning rules.</p>\n");
-        close();
-        return;
-      }
-      chart("quarantine", 60 + 30 * (int) q.values().stream().filter(v -> v != null && v > 0).count(), "Quarantine by reason");
-      h.append("<table class=\"data compact\"><thead><tr><th>Reason</th><th>Meaning</th><th class=\"n\">Records</th><th class=\"n\">Share</th></tr></thead><tbody>\n");
-      q.entrySet().stream()
-          .filter(e -> e.getValue() != null && e.getValue() > 0)
-          .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-          .forEach(e -> h.append("<tr data-reason=\"").append(esc(e.getKey())).append("\"><td><code>").append(esc(e.getKey()))
-              .append("</code></td><td class=\"muted\">").append(esc(meaning(e.getKey()))).append("</td><td class=\"n\">")
-              .append(Fmt.count(e.getValue())).append("</td><td class=\"n\">")
-              .append(Fmt.pct((double) e.getValue() / total)).append("</td></tr>\n"));
-      h.append("</tbody></table>\n");
-      close();
+      quarantineByReason(q, "Nothing was quarantined: every Bronze line passed the cleaning rules.");
     }
 
     private void prices() {

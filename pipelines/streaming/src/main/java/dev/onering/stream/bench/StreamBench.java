@@ -9,6 +9,7 @@ import dev.onering.stream.job.StreamSettings;
 import dev.onering.stream.job.TickPipeline;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.pulsar.TickPublisher;
+import dev.onering.stream.sink.ForEachSink;
 import dev.onering.stream.sink.LakeAndClickHouseSinks;
 import dev.onering.stream.sink.SilverStoreTarget;
 import dev.onering.ticks.ParsedTick;
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -137,9 +136,9 @@ public final class StreamBench {
           "onering-stream-bench", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, streamSettings, AlertRules.defaults(),
           new LakeAndClickHouseSinks.Targets(settings.lake().toString(), settings.clickhouse(), 100,
               JobCounters::visible)));
-      streams.closedBars().sinkTo(new CountingSink<>(JobCounters::closed)).name("bench-closed-trades");
-      streams.late().sinkTo(new CountingSink<>(a -> JobCounters.LATE.incrementAndGet())).name("bench-late");
-      streams.quarantine().sinkTo(new CountingSink<>(q -> JobCounters.QUARANTINED.incrementAndGet()))
+      streams.closedBars().sinkTo(new ForEachSink<>(JobCounters::closed)).name("bench-closed-trades");
+      streams.late().sinkTo(new ForEachSink<>(a -> JobCounters.LATE.incrementAndGet())).name("bench-late");
+      streams.quarantine().sinkTo(new ForEachSink<>(q -> JobCounters.QUARANTINED.incrementAndGet()))
           .name("bench-quarantined");
       JobClient job = env.executeAsync("onering-stream-bench");
       try {
@@ -344,28 +343,5 @@ public final class StreamBench {
         }
       }
     }
-  }
-
-  private record CountingSink<T>(SerializableAction<T> action) implements Sink<T> {
-    @Override
-    @SuppressWarnings("deprecation")
-    public SinkWriter<T> createWriter(InitContext context) {
-      return new SinkWriter<>() {
-        @Override
-        public void write(T element, Context context) {
-          action.accept(element);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
-    }
-  }
-
-  interface SerializableAction<T> extends java.io.Serializable {
-    void accept(T value);
   }
 }

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.onering.stream.sink.ForEachSink;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
@@ -31,7 +31,7 @@ final class LiveCounts {
   }
 
   static <T> Sink<T> sink(String name) {
-    return new CountingSink<>(name, null);
+    return new ForEachSink<T>(record -> add(name, 1));
   }
 
   /**
@@ -39,7 +39,10 @@ final class LiveCounts {
    * quarantine by reason, which the console's single count cannot give.
    */
   static <T> Sink<T> sink(String name, SerializableFunction<T, String> key) {
-    return new CountingSink<>(name, key);
+    return new ForEachSink<T>(record -> {
+      add(name, 1);
+      add(name + "/" + key.apply(record), 1);
+    });
   }
 
   /** The counts under {@code name/...}, by key. */
@@ -52,27 +55,5 @@ final class LiveCounts {
       }
     });
     return out;
-  }
-
-  private record CountingSink<T>(String name, SerializableFunction<T, String> key) implements Sink<T> {
-    @Override
-    @SuppressWarnings("deprecation")
-    public SinkWriter<T> createWriter(InitContext context) {
-      return new SinkWriter<>() {
-        @Override
-        public void write(T element, Context context) {
-          add(name, 1);
-          if (key != null) {
-            add(name + "/" + key.apply(element), 1);
-          }
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
-    }
   }
 }

@@ -10,7 +10,6 @@ import dev.onering.stream.report.StreamRunReport.Alert;
 import dev.onering.stream.report.StreamRunReport.Alerts;
 import dev.onering.stream.report.StreamRunReport.Settings;
 import dev.onering.stream.report.StreamRunReport.Timeline;
-import dev.onering.ticks.RejectReason;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,12 +36,8 @@ public final class StreamHtmlReport {
 
   /** Lookups the charts need: what each reason and pattern means. */
   private static Map<String, Object> meta(Settings s) {
-    Map<String, String> reasons = new LinkedHashMap<>();
-    for (RejectReason r : RejectReason.values()) {
-      reasons.put(r.code(), r.meaning());
-    }
     Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("reasons", reasons);
+    meta.put("reasons", Markup.rejectReasons());
     meta.put("patterns", patterns(s));
     meta.put("echarts_version", Assets.echartsVersion());
     return meta;
@@ -297,31 +292,7 @@ public final class StreamHtmlReport {
       }
       open("quarantine", "Quarantine by reason", "Messages the job kept out of Silver, and the rule each one broke:"
           + " the batch path's rules. They are in the lake's <code>quarantine/stream_ticks</code>.");
-      long total = q.values().stream().filter(Objects::nonNull).mapToLong(Long::longValue).sum();
-      if (total == 0) {
-        h.append("<p class=\"note ok\">Nothing was quarantined: every message passed the cleaning rules.</p>\n");
-        close();
-        return;
-      }
-      chart("quarantine", 60 + 30 * (int) q.values().stream().filter(v -> v != null && v > 0).count(), "Quarantine by reason");
-      h.append("<table class=\"data compact\"><thead><tr><th>Reason</th><th>Meaning</th><th class=\"n\">Records</th><th class=\"n\">Share</th></tr></thead><tbody>\n");
-      q.entrySet().stream()
-          .filter(e -> e.getValue() != null && e.getValue() > 0)
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .forEach(e -> h.append("<tr data-reason=\"").append(esc(e.getKey())).append("\"><td><code>").append(esc(e.getKey()))
-              .append("</code></td><td class=\"muted\">").append(esc(meaning(e.getKey()))).append("</td><td class=\"n\">")
-              .append(Fmt.count(e.getValue())).append("</td><td class=\"n\">")
-              .append(Fmt.pct((double) e.getValue() / total)).append("</td></tr>\n"));
-      h.append("</tbody></table>\n");
-      close();
-    }
-
-    private static String meaning(String code) {
-      try {
-        return RejectReason.fromCode(code).meaning();
-      } catch (IllegalArgumentException | NullPointerException e) {
-        return "";
-      }
+      quarantineByReason(q, "Nothing was quarantined: every message passed the cleaning rules.");
     }
 
     // ---- settings ----------------------------------------------------------------------------
