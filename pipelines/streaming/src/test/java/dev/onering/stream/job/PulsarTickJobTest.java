@@ -61,15 +61,7 @@ class PulsarTickJobTest {
           new LakeAndClickHouseSinks.Targets(lake.toString(), SilverStoreTarget.chdb(chdb), 100, null)));
       env.execute("pulsar parity");
 
-      List<MinuteBar> inClickHouse = store.rows("SELECT symbol, toUnixTimestamp64Micro(bar_start) AS us, open, high,"
-              + " low, close, volume, notional, trade_count FROM silver.bars_1m FINAL ORDER BY symbol, bar_start")
-          .stream()
-          .map(r -> new MinuteBar((String) r.get("symbol"), ((Number) r.get("us")).longValue(),
-              ((Number) r.get("open")).doubleValue(), ((Number) r.get("high")).doubleValue(),
-              ((Number) r.get("low")).doubleValue(), ((Number) r.get("close")).doubleValue(),
-              ((Number) r.get("volume")).doubleValue(), ((Number) r.get("notional")).doubleValue(),
-              ((Number) r.get("trade_count")).longValue()))
-          .toList();
+      List<MinuteBar> inClickHouse = SimulatedFeed.barsIn(store);
       assertThat(inClickHouse).isEqualTo(StreamBatchParityTest.sorted(feed.batchBars()));
     }
 

@@ -2,6 +2,7 @@ package dev.onering.stream.job;
 
 import dev.onering.bars.MinuteBar;
 import dev.onering.instruments.ReferenceData;
+import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.MarketSimulator;
 import dev.onering.simulator.SimulationConfig;
 import dev.onering.ticks.BatchCleaner;
@@ -59,5 +60,18 @@ record SimulatedFeed(List<Received> messages, List<Tick> batchKept, List<MinuteB
   DataStream<Received> source(StreamExecutionEnvironment env, StreamSettings settings) {
     return env.fromData(messages, TypeInformation.of(Received.class)).setParallelism(1)
         .assignTimestampsAndWatermarks(TickPipeline.watermarks(settings)).setParallelism(1);
+  }
+
+  /** silver.bars_1m as the store holds it (FINAL: the last revision of each bar), in bar order. */
+  static List<MinuteBar> barsIn(SilverStore store) throws Exception {
+    return store.rows("SELECT symbol, toUnixTimestamp64Micro(bar_start) AS us, open, high, low, close, volume,"
+            + " notional, trade_count FROM silver.bars_1m FINAL ORDER BY symbol, bar_start")
+        .stream()
+        .map(r -> new MinuteBar((String) r.get("symbol"), ((Number) r.get("us")).longValue(),
+            ((Number) r.get("open")).doubleValue(), ((Number) r.get("high")).doubleValue(),
+            ((Number) r.get("low")).doubleValue(), ((Number) r.get("close")).doubleValue(),
+            ((Number) r.get("volume")).doubleValue(), ((Number) r.get("notional")).doubleValue(),
+            ((Number) r.get("trade_count")).longValue()))
+        .toList();
   }
 }

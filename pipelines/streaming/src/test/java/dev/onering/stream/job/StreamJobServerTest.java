@@ -85,15 +85,7 @@ class StreamJobServerTest {
       assertThat(onTime).as("every late trade is a kept trade").hasSize(feed.batchKept().size() - late.size());
       List<MinuteBar> expected = StreamBatchParityTest.sorted(MinuteBars.of(onTime));
 
-      List<MinuteBar> inClickHouse = server.rows("SELECT symbol, toUnixTimestamp64Micro(bar_start) AS us, open, high,"
-              + " low, close, volume, notional, trade_count FROM silver.bars_1m FINAL ORDER BY symbol, bar_start")
-          .stream()
-          .map(r -> new MinuteBar((String) r.get("symbol"), ((Number) r.get("us")).longValue(),
-              ((Number) r.get("open")).doubleValue(), ((Number) r.get("high")).doubleValue(),
-              ((Number) r.get("low")).doubleValue(), ((Number) r.get("close")).doubleValue(),
-              ((Number) r.get("volume")).doubleValue(), ((Number) r.get("notional")).doubleValue(),
-              ((Number) r.get("trade_count")).longValue()))
-          .toList();
+      List<MinuteBar> inClickHouse = SimulatedFeed.barsIn(server);
       assertThat(inClickHouse).isNotEmpty().isEqualTo(expected);
       // They came over HTTP, as JSONEachRow bodies, from the job's writers.
       assertThat(front.statements()).contains("INSERT INTO silver.bars_1m FORMAT JSONEachRow");
