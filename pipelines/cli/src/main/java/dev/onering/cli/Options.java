@@ -1,10 +1,12 @@
 package dev.onering.cli;
 
 import dev.onering.simulator.SimulationConfig;
+import dev.onering.simulator.SimulationOptions;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Option groups shared by the subcommands. */
@@ -84,29 +86,7 @@ public final class Options {
 
   /** The simulated dataset. */
   public static final class Dataset {
-    @Option(names = "--seed", description = "Random seed; the same seed gives the same data (default: ${DEFAULT-VALUE}).",
-        defaultValue = "" + SimulationConfig.DEFAULT_SEED)
-    long seed;
-
-    @Option(names = "--symbols", description = "How many instruments, 1-24, mixing equities and crypto (default: ${DEFAULT-VALUE}).",
-        defaultValue = "" + SimulationConfig.DEFAULT_SYMBOLS)
-    int symbols;
-
-    @Option(names = "--start-date", paramLabel = "YYYY-MM-DD", description = "First simulated day (default: ${DEFAULT-VALUE}).",
-        defaultValue = "2026-08-03")
-    LocalDate startDate;
-
-    @Option(names = "--days", description = "Calendar days to simulate; equities skip weekends and holidays (default: ${DEFAULT-VALUE}).",
-        defaultValue = "" + SimulationConfig.DEFAULT_DAYS)
-    int days;
-
-    @Option(names = "--ticks-per-day", description = "Average trades per symbol per trading day (default: ${DEFAULT-VALUE}).",
-        defaultValue = "" + SimulationConfig.DEFAULT_TICKS_PER_DAY)
-    int ticksPerDay;
-
-    @Option(names = "--defect-scale", description = "Multiplies every defect rate; 0 for clean data, 20 for a bad day (default: ${DEFAULT-VALUE}).",
-        defaultValue = "1")
-    double defectScale;
+    @Mixin SimulationOptions simulation;
 
     @Option(names = "--max-lines-per-file", description = "Bronze files roll over at this many lines (default: ${DEFAULT-VALUE}).",
         defaultValue = "" + SimulationConfig.DEFAULT_MAX_LINES_PER_FILE)
@@ -120,8 +100,7 @@ public final class Options {
     }
 
     public SimulationConfig config() {
-      return new SimulationConfig(seed, symbols, startDate, days, ticksPerDay,
-          SimulationConfig.defaultRates(defectScale), maxLinesPerFile);
+      return simulation.config(maxLinesPerFile);
     }
   }
 }

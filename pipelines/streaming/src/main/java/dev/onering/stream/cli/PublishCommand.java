@@ -1,12 +1,11 @@
 package dev.onering.stream.cli;
 
 import dev.onering.pipeline.Json;
-import dev.onering.simulator.SimulationConfig;
+import dev.onering.simulator.SimulationOptions;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.pulsar.TickPublisher;
 import dev.onering.stream.pulsar.TickSources;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,34 +60,7 @@ final class PublishCommand implements Callable<Integer> {
   boolean ensureTopics;
 
   // The simulated dataset: the same options and defaults as `onering generate`.
-  @Option(names = "--seed", description = "Random seed; the same seed gives the same data (default: ${DEFAULT-VALUE}).",
-      defaultValue = "" + SimulationConfig.DEFAULT_SEED)
-  long seed;
-
-  @Option(names = "--symbols", description = "How many instruments, 1-24, mixing equities and crypto (default: ${DEFAULT-VALUE}).",
-      defaultValue = "" + SimulationConfig.DEFAULT_SYMBOLS)
-  int symbols;
-
-  @Option(names = "--start-date", paramLabel = "YYYY-MM-DD", description = "First simulated day (default: ${DEFAULT-VALUE}).",
-      defaultValue = "2026-08-03")
-  LocalDate startDate;
-
-  @Option(names = "--days", description = "Calendar days to simulate; equities skip weekends and holidays (default: ${DEFAULT-VALUE}).",
-      defaultValue = "" + SimulationConfig.DEFAULT_DAYS)
-  int days;
-
-  @Option(names = "--ticks-per-day", description = "Average trades per symbol per trading day (default: ${DEFAULT-VALUE}).",
-      defaultValue = "" + SimulationConfig.DEFAULT_TICKS_PER_DAY)
-  int ticksPerDay;
-
-  @Option(names = "--defect-scale", description = "Multiplies every defect rate; 0 for clean data, 20 for a bad day (default: ${DEFAULT-VALUE}).",
-      defaultValue = "1")
-  double defectScale;
-
-  SimulationConfig simulation() {
-    return new SimulationConfig(seed, symbols, startDate, days, ticksPerDay,
-        SimulationConfig.defaultRates(defectScale), SimulationConfig.DEFAULT_MAX_LINES_PER_FILE);
-  }
+  @Mixin SimulationOptions simulation;
 
   static double parseRate(String rate) {
     if (rate.equalsIgnoreCase("max")) {
@@ -108,7 +80,7 @@ final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     double ratePerSecond = parseRate(rate);
-    TickSources.LineSource source = fromBronze != null ? TickSources.bronze(fromBronze) : TickSources.simulator(simulation());
+    TickSources.LineSource source = fromBronze != null ? TickSources.bronze(fromBronze) : TickSources.simulator(simulation.config());
     if (ensureTopics) {
       try (PulsarAdmin admin = pulsar.admin()) {
         TopicsCommand.ensure(admin, StreamTopics.TICKS_PARTITIONS_DEFAULT, pulsar)
