@@ -11,7 +11,10 @@ DEMO_ARGS ?=
 # Extra options for `make demo-stream`, e.g. STREAM_ARGS="--days 1 --rate 20000".
 STREAM_ARGS ?=
 
-.PHONY: help setup build flink-jar demo demo-stream test test-java bench bench-stream clean clean-data
+# Python services to set up, e.g. PY_SERVICES="airflow mlflow" (default: every platform/*/requirements.lock).
+PY_SERVICES ?=
+
+.PHONY: help setup py-setup py-lock build flink-jar demo demo-stream test test-java bench bench-stream clean clean-data
 # Sizes for `make bench`, e.g. BENCH_ARGS="--sizes 1M,5M --runs 5".
 BENCH_ARGS ?=
 # Options for the streaming benchmark, e.g. STREAM_BENCH_ARGS="--ticks-per-day 40000 --pace 20000".
@@ -22,6 +25,12 @@ help: ## List the targets
 
 setup: ## Install what the embedded runtime needs beyond Java and Maven: the ClickHouse engine library (npm)
 	@ops/scripts/install-chdb.sh
+
+py-setup: ## One virtualenv per Python service (.cache/venvs/<service>) from its committed lock, with uv
+	@ops/scripts/py-setup.sh $(PY_SERVICES)
+
+py-lock: ## Re-resolve platform/<service>/requirements.in into requirements.lock (PY_SERVICES to pick)
+	@ops/scripts/py-setup.sh --lock $(PY_SERVICES)
 
 build: setup ## Build the pipelines and the onering CLI (tests and the Flink job jar skipped)
 	cd pipelines && $(MVN) -q install -DskipTests -Dflink-jar.skip
@@ -37,6 +46,7 @@ demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster
 
 test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase) and the stack checks
 	@ops/scripts/install-ci-tools.sh
+	@ops/scripts/py-setup.sh
 	$(MAKE) --no-print-directory test-java
 	$(MAKE) --no-print-directory stack-check
 
