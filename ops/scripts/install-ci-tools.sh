@@ -1,28 +1,31 @@
 #!/usr/bin/env bash
 # Installs what `make stack-check` needs on a fresh Debian machine (CI and developers):
 # docker-compose 1.29 (only to validate compose.yaml; no Docker engine), promtool (Debian's
-# `prometheus` package ships it), PyYAML and pytest for /usr/bin/python3, shellcheck.
-# Idempotent: installs only what is missing.
+# `prometheus` package ships it), PyYAML and pytest for /usr/bin/python3, shellcheck, and Debian's
+# chromium, which the report tests open their pages in (a test that skips in CI tests nothing, so
+# with CI=true they fail without it). Idempotent: installs only what is missing.
 set -euo pipefail
 
 need=()
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+[[ -x "${CHROMIUM:-/usr/bin/chromium}" ]] || need+=(chromium)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
 
 if ((${#need[@]} == 0)); then
-  echo "install-ci-tools: docker-compose, promtool, shellcheck, python3-yaml, python3-pytest already present"
+  echo "install-ci-tools: docker-compose, promtool, shellcheck, chromium, python3-yaml, python3-pytest already present"
   exit 0
 fi
 sudo=""
 if [[ "$(id -u)" != "0" ]]; then sudo="sudo"; fi
 echo "install-ci-tools: installing ${need[*]}"
 $sudo apt-get update -qq
-# --no-install-recommends: docker-compose would otherwise pull in the Docker engine, and
-# prometheus its node exporter; only the CLIs are needed here. The prometheus package's
-# service is not started in a container without systemd.
+# --no-install-recommends: docker-compose would otherwise pull in the Docker engine, prometheus
+# its node exporter, chromium its desktop extras; only the programs are needed here. The
+# prometheus package's service is not started in a container without systemd.
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 docker-compose version --short
 promtool --version | sed -n 1p
+"${CHROMIUM:-/usr/bin/chromium}" --version

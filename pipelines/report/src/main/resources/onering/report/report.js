@@ -628,6 +628,10 @@
       render(chart);
       charts.push(chart);
       el.setAttribute('data-rendered', 'true');
+      // What the chart plots, for the headless browser check: a canvas with no data is not a chart.
+      el.setAttribute('data-points', String((chart.getOption().series || []).reduce(function (n, s) {
+        return n + (s.data ? s.data.length : 0);
+      }, 0)));
       drawn++;
     } catch (e) {
       fail(el, name, e);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Opens a report page in headless Chromium and reads back the DOM after the scripts ran: every
@@ -24,16 +25,29 @@ public final class BrowserCheck {
   private BrowserCheck() {}
 
   /**
-   * /usr/bin/chromium or $CHROMIUM, or null where neither is there: CI images need not carry a
-   * browser, so callers skip rather than fail (the jsoup tests still cover the markup there).
+   * The browser pages are opened in: $CHROMIUM, else /usr/bin/chromium (Debian's package, which
+   * ops/scripts/install-ci-tools.sh installs for {@code make test}). Without one the calling test is
+   * skipped on a developer's machine but fails under {@code CI=true}: a browser check that skips in
+   * CI checks nothing, and a broken page would pass unseen.
    */
   public static Path chromium() {
     String env = System.getenv("CHROMIUM");
     Path p = Path.of(env != null && !env.isBlank() ? env : "/usr/bin/chromium");
-    return Files.isExecutable(p) ? p : null;
+    if (Files.isExecutable(p)) {
+      return p;
+    }
+    String why = "no browser at " + p + " (set CHROMIUM, or install Debian's chromium: ops/scripts/install-ci-tools.sh)";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new AssertionError("CI=true and " + why + "; the browser checks must run in CI");
+    }
+    Assumptions.abort(why + ": browser check skipped");
+    return null; // not reached: abort throws
   }
 
-  /** Asserts that every {@code [data-chart]} in the page drew, and no script error was shown. */
+  /**
+   * Asserts that every {@code [data-chart]} in the page drew on a canvas of some size and plots data,
+   * and no script error was shown. Callers check which charts the page has.
+   */
   public static Document assertChartsDraw(Path browser, Path html, Path tmp) throws Exception {
     Document dom = Jsoup.parse(dumpDom(browser, html, tmp));
     Element errors = dom.getElementById("js-errors");
@@ -41,8 +55,15 @@ public final class BrowserCheck {
     List<Element> charts = dom.select("[data-chart]");
     assertThat(dom.body().attr("data-charts-drawn")).isEqualTo(String.valueOf(charts.size()));
     for (Element chart : charts) {
-      assertThat(chart.attr("data-rendered")).as(chart.attr("data-chart")).isEqualTo("true");
-      assertThat(chart.select("canvas")).as(chart.attr("data-chart") + " has a canvas").isNotEmpty();
+      String name = chart.attr("data-chart");
+      assertThat(chart.attr("data-rendered")).as(name).isEqualTo("true");
+      assertThat(chart.select("canvas")).as(name + " has a canvas").isNotEmpty();
+      for (Element canvas : chart.select("canvas")) {
+        // A chart laid out in a hidden or collapsed box draws on a 0-pixel canvas: nothing to see.
+        assertThat(Integer.parseInt(canvas.attr("width"))).as(name + " canvas width").isPositive();
+        assertThat(Integer.parseInt(canvas.attr("height"))).as(name + " canvas height").isPositive();
+      }
+      assertThat(Integer.parseInt(chart.attr("data-points"))).as(name + " plots data points").isPositive();
     }
     return dom;
   }

@@ -1,30 +1,36 @@
 package dev.onering.cli.report;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.onering.pipeline.RunReport;
 import dev.onering.report.BrowserCheck;
 import dev.onering.report.ReportWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The run report in headless Chromium: every chart drew a canvas and nothing threw. Skipped, not
- * failed, where /usr/bin/chromium (or $CHROMIUM) is absent.
+ * The run report in headless Chromium: the page has the charts its run calls for, each drew data on
+ * a canvas, and nothing threw. Skipped where there is no browser, except in CI
+ * ({@link BrowserCheck#chromium()}).
  */
 class BrowserCheckTest {
+
+  /** A run with every section: the charts HtmlReportTest expects in the markup, now drawn. */
+  static final List<String> FULL = List.of("steps", "layers", "quarantine", "prices", "intraday", "risk", "dataset");
 
   @Test
   void everyChartDrawsWithoutScriptErrors(@TempDir Path tmp) throws Exception {
     Path browser = BrowserCheck.chromium();
-    assumeTrue(browser != null, "no chromium: browser check skipped");
-    check(browser, ReportFixtures.realistic(), tmp.resolve("ok"), tmp);
-    check(browser, ReportFixtures.full(), tmp.resolve("full"), tmp);
-    check(browser, ReportFixtures.failed("boom <script>alert(1)</script>"), tmp.resolve("failed"), tmp);
+    assertThat(charts(browser, ReportFixtures.realistic(), tmp.resolve("ok"), tmp)).isEqualTo(FULL);
+    assertThat(charts(browser, ReportFixtures.full(), tmp.resolve("full"), tmp)).isEqualTo(FULL);
+    assertThat(charts(browser, ReportFixtures.failed("boom <script>alert(1)</script>"), tmp.resolve("failed"), tmp))
+        .containsExactly("steps");
   }
 
-  private static void check(Path browser, RunReport report, Path dir, Path tmp) throws Exception {
-    BrowserCheck.assertChartsDraw(browser, ReportWriter.write(report, HtmlReport::render, dir).html(), tmp);
+  private static List<String> charts(Path browser, RunReport report, Path dir, Path tmp) throws Exception {
+    return BrowserCheck.assertChartsDraw(browser, ReportWriter.write(report, HtmlReport::render, dir).html(), tmp)
+        .select("[data-chart]").eachAttr("data-chart");
   }
 }

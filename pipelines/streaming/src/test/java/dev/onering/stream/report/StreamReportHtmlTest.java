@@ -1,7 +1,6 @@
 package dev.onering.stream.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onering.pipeline.Json;
@@ -221,7 +220,7 @@ class StreamReportHtmlTest {
 
   /**
    * Every chart draws in headless Chromium without a script error, for the full page and the ones
-   * with sections missing (skipped where there is no browser). The pages stay in
+   * with sections missing (skipped where there is no browser, failed in CI). The pages stay in
    * target/report-sample/stream for a person to look at.
    */
   @Test
@@ -234,7 +233,6 @@ class StreamReportHtmlTest {
     Path quietPage = ReportWriter.write(StreamReportFixtures.with("quiet", full.lake(), none, Map.of()),
         StreamHtmlReport::render, samples.resolve("quiet")).html();
     Path browser = BrowserCheck.chromium();
-    assumeTrue(browser != null, "no chromium: browser check skipped");
     Document dom = BrowserCheck.assertChartsDraw(browser, fullPage, tmp);
     assertThat(dom.select("[data-chart]")).hasSize(4);
     BrowserCheck.assertChartsDraw(browser, emptyPage, tmp);
