@@ -55,7 +55,7 @@ profiles_csv() {
 
 # The known profiles and the Docker memory (MiB) each one adds when running.
 declare -A PROFILE_MEMORY_MB=(
-  [core]=8192 [streaming]=3072 [ml]=3072 [bi]=2048 [governance]=5120 [ci]=1536 [secrets]=1024
+  [core]=8192 [streaming]=3072 [ml]=3072 [bi]=2048 [governance]=5120 [ci]=6144 [secrets]=1024
 )
 
 check_profiles() {

@@ -5,9 +5,11 @@
 
 Checks compose.yaml invariants (pinned images, healthchecks, depends_on conditions, loopback
 ports, documented variables, existing mount paths, memory caps, no default secrets, profile
-closure), the Dockerfiles' base images, the Airflow DAG files against the pipeline spec, the
-Grafana provisioning and dashboards. Prints one line per problem; exits 1 when there is any.
-Each check is a function returning a list of problems, so the tests can feed it broken input.
+closure, init services waited for in every profile, one builder per image, no mount hiding the
+image's own files), the Dockerfiles' base images, the Airflow DAG files against the pipeline spec,
+the Grafana provisioning and dashboards, and the Jenkins job (configuration as code, Jenkinsfile,
+controller image). Prints one line per problem; exits 1 when there is any. Each check is a
+function returning a list of problems, so the tests can feed it broken input.
 """
 from __future__ import annotations
 
@@ -249,6 +251,174 @@ def compose_problems(doc: dict, env_defaults: dict[str, str], base: Path,
     return problems
 
 
+# ---------------------------------------------------------------------------------------------
+# compose.yaml: what `docker compose up --wait --build` does with it
+# ---------------------------------------------------------------------------------------------
+def _depends(svc: dict) -> dict:
+    deps = svc.get("depends_on") or {}
+    return {d: {} for d in deps} if isinstance(deps, list) else deps
+
+
+def init_adoption_problems(services: dict) -> list[str]:
+    """Every init service started by a profile is waited for, in that profile, by a service that
+    depends on it with service_completed_successfully. `docker compose up --wait` counts the exit
+    of a one-shot service nothing waits for that way as a failure and exits 1 on a healthy stack
+    (docker/compose#10596). Core plus each profile is enough: adoption only grows with profiles."""
+    problems = []
+    for extra in PROFILES:
+        active = active_services(services, {"core", extra})
+        for name in sorted(active):
+            if _role(services[name]) != "init":
+                continue
+            waiters = [s for s in active
+                       if (_depends(services[s]).get(name) or {}).get("condition") == "service_completed_successfully"]
+            if not waiters:
+                problems.append(f"profile {extra}: init service {name} has no dependent that waits for it with "
+                                "service_completed_successfully, so `docker compose up --wait` counts its exit as a "
+                                "failure (docker/compose#10596); make a service of the profile depend on it")
+    return problems
+
+
+def _resolved(ref: str) -> str:
+    return VAR_REF.sub(lambda m: m.group(3) or "", ref)
+
+
+def image_builder_problems(services: dict) -> list[str]:
+    """Each image this repository builds has one service with `build:`; every other service that
+    runs it names only `image:` and depends (perhaps through others) on the builder. Two builds of
+    one tag in the same `up --build` race and fail now and then; a user without the builder in its
+    project (another profile, `docker compose run`) would try to pull an image no registry has."""
+    builders: dict[str, list[str]] = {}
+    for name, svc in services.items():
+        if "build" in svc and svc.get("image"):
+            builders.setdefault(_resolved(str(svc["image"])), []).append(name)
+    problems = []
+    for image, names in sorted(builders.items()):
+        if len(names) > 1:
+            problems.append(f"image {image} is built by {len(names)} services ({', '.join(sorted(names))}): "
+                            "keep `build:` in one, name only `image:` in the others and make them depend on it")
+            continue
+        builder = names[0]
+        for name, svc in sorted(services.items()):
+            if name == builder or _resolved(str(svc.get("image", ""))) != image:
+                continue
+            seen, todo = set(), list(_depends(svc))
+            while todo:
+                dep = todo.pop()
+                if dep not in seen and dep in services:
+                    seen.add(dep)
+                    todo += list(_depends(services[dep]))
+            if builder not in seen:
+                problems.append(f"service {name} runs {image}, which {builder} builds, but does not depend on "
+                                f"{builder}; add depends_on {builder} so the image is built wherever {name} starts")
+    return problems
+
+
+# Directories that pulled images fill with files they need (their Dockerfiles and entrypoints):
+# a host directory mounted there hides them. clickhouse-server: config.xml and users.xml, the
+# Dockerfile's config.d/docker_related_config.xml (listen_host), the users.d/default-user.xml its
+# entrypoint writes from CLICKHOUSE_USER/PASSWORD; prometheus: its prometheus.yml and consoles;
+# flink: its configuration, lib/ and plugins/; pulsar: its configuration.
+IMAGE_FILLED_DIRS = {
+    "clickhouse/clickhouse-server": ("/etc/clickhouse-server", "/etc/clickhouse-server/config.d",
+                                     "/etc/clickhouse-server/users.d"),
+    "prom/prometheus": ("/etc/prometheus", "/usr/share/prometheus"),
+    "grafana/grafana": ("/etc/grafana", "/usr/share/grafana"),
+    "flink": ("/opt/flink/conf", "/opt/flink/lib", "/opt/flink/plugins"),
+    "apachepulsar/pulsar": ("/pulsar/conf", "/pulsar/lib"),
+    "apache/spark": ("/opt/spark/jars", "/opt/spark/bin"),
+    "jenkins/jenkins": ("/usr/share/jenkins", "/usr/share/jenkins/ref"),
+}
+
+
+def _repository(ref: str) -> str:
+    ref = _resolved(ref).split("@", 1)[0]
+    name = ref.rsplit(":", 1)[0] if ":" in ref.rsplit("/", 1)[-1] else ref
+    for prefix in ("docker.io/library/", "docker.io/", "library/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name
+
+
+def dockerfile_filled_dirs(path: Path, build_args: dict) -> set[str]:
+    """Directories the final stage of a Dockerfile fills: where it COPYs or ADDs, and what its base
+    image fills (IMAGE_FILLED_DIRS)."""
+    args: dict[str, str] = {}
+    filled: set[str] = set()
+    workdir = "/"
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        m = re.match(r"(?i)^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S+))?", line)
+        if m:
+            args[m.group(1)] = str(build_args.get(m.group(1), m.group(2) or ""))
+            continue
+        m = re.match(r"(?i)^FROM\s+(?:--platform=\S+\s+)?(\S+)", line)
+        if m:
+            base = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda a: args.get(a.group(1), ""), m.group(1))
+            filled = set(IMAGE_FILLED_DIRS.get(_repository(base), ()))
+            workdir = "/"
+            continue
+        m = re.match(r"(?i)^WORKDIR\s+(\S+)", line)
+        if m:
+            workdir = m.group(1) if m.group(1).startswith("/") else f"{workdir.rstrip('/')}/{m.group(1)}"
+            continue
+        m = re.match(r"(?i)^(?:COPY|ADD)\s+(.*)$", line)
+        if m:
+            words = [w for w in m.group(1).split() if not w.startswith("--")]
+            if len(words) >= 2:
+                dest = words[-1] if words[-1].startswith("/") else f"{workdir.rstrip('/')}/{words[-1]}"
+                # A folder (trailing slash) or a file or folder at that path, in its parent folder.
+                filled.add(dest.rstrip("/") or "/")
+                if not dest.endswith("/"):
+                    filled.add(str(Path(dest).parent))
+    return filled
+
+
+def mount_problems(services: dict, base: Path, env_defaults: dict[str, str]) -> list[str]:
+    """No host directory is bind-mounted over (or above) a directory the image fills, and where
+    files of a host folder are mounted one by one into such a directory, every file of that folder
+    is mounted. (A host config.d mounted whole over ClickHouse's hid docker_related_config.xml, so
+    the server listened on localhost only.)"""
+    problems = []
+    for name, svc in services.items():
+        where = f"service {name}"
+        if "build" in svc:
+            build = svc["build"]
+            ctx = base / (build if isinstance(build, str) else build.get("context", "."))
+            dockerfile = ctx / ("Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile"))
+            if not dockerfile.is_file():
+                dockerfile = base / (build.get("dockerfile", "") if isinstance(build, dict) else "")
+            args = {} if isinstance(build, str) else {k: _resolved(str(v)) for k, v in (build.get("args") or {}).items()}
+            filled = dockerfile_filled_dirs(dockerfile, args) if dockerfile.is_file() else set()
+        else:
+            filled = set(IMAGE_FILLED_DIRS.get(_repository(str(svc.get("image", ""))), ()))
+        files_by_host_dir: dict[Path, set[str]] = {}
+        for vol in svc.get("volumes") or []:
+            if isinstance(vol, dict):
+                src, dst = str(vol.get("source", "")), str(vol.get("target", ""))
+            else:
+                parts = str(vol).split(":")
+                src, dst = parts[0], parts[1] if len(parts) > 1 else ""
+            if not src.startswith((".", "/", "~")) or not dst:
+                continue
+            host = base / _resolved(src)
+            dst = dst.rstrip("/") or "/"
+            if host.is_dir():
+                hidden = sorted(d for d in filled if d == dst or d.startswith(dst.rstrip("/") + "/"))
+                if hidden:
+                    problems.append(f"{where}: mounting the folder {src} over {dst} hides what the image keeps in "
+                                    f"{', '.join(hidden)}; mount the files one by one")
+            elif host.is_file() and str(Path(dst).parent) in filled:
+                files_by_host_dir.setdefault(host.parent, set()).add(host.name)
+        for folder, mounted in files_by_host_dir.items():
+            for f in sorted(folder.iterdir()):
+                if f.is_file() and not f.name.startswith(".") and f.name not in mounted:
+                    rel = f.relative_to(base) if f.is_relative_to(base) else f
+                    problems.append(f"{where}: {rel} is not mounted, though its folder's other files are; "
+                                    "add a volume line for it")
+    return problems
+
+
 def dockerfile_problems(path: Path, build_args: dict, env_defaults: dict[str, str], where: str) -> list[str]:
     """Every FROM resolves to a pinned image: a literal pin, or an ARG whose default and whose
     compose build arg are pins. Stage names (FROM x AS build ... FROM build) are allowed."""
@@ -390,6 +560,139 @@ def grafana_problems(provisioning: Path, dashboards: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Jenkins (profile ci): the job as configuration as code, the Jenkinsfile, the controller image
+# ---------------------------------------------------------------------------------------------
+# Job DSL functions that read the seed job's workspace: JCasC's `jobs:` seed has none and fails
+# with a NullPointerException (configuration-as-code plugin issue #608).
+WORKSPACE_FUNCTIONS = ("readFileFromWorkspace", "streamFileFromWorkspace")
+# What `make test` builds with: the Java 17 JDK and Maven, as Jenkins tool installations.
+BUILD_TOOLS = ("jdk", "maven")
+
+
+def make_targets(root: Path) -> set[str]:
+    targets = set()
+    for f in [root / "Makefile", *sorted((root / "ops/make").glob("*.mk"))]:
+        if f.is_file():
+            targets |= set(re.findall(r"(?m)^([A-Za-z0-9_.-]+):(?!=)", f.read_text(encoding="utf-8")))
+    return targets
+
+
+def casc_tools(casc: dict) -> dict[str, dict[str, str]]:
+    """Tool installations declared in casc.yaml: kind (jdk, maven) -> name -> home."""
+    out: dict[str, dict[str, str]] = {}
+    for kind, spec in ((casc or {}).get("tool") or {}).items():
+        for inst in (spec or {}).get("installations") or []:
+            out.setdefault(kind, {})[str(inst.get("name"))] = str(inst.get("home", ""))
+    return out
+
+
+def casc_job_problems(casc: dict, root: Path) -> tuple[list[str], list[tuple[str, bool]]]:
+    """(problems, [(Jenkinsfile, read from SCM?)]). A seed script may not read a workspace; a
+    pipeline job reads its script from SCM (scriptPath must exist in the repository) or inlines
+    it, and an inline script cannot `checkout scm`: there is no SCM to check out."""
+    problems, scripts = [], []
+    jobs = (casc or {}).get("jobs") or []
+    if not jobs:
+        problems.append("casc.yaml: no jobs; the OneRing pipeline job is missing")
+    for i, job in enumerate(jobs, 1):
+        script = str((job or {}).get("script", ""))
+        where = f"casc.yaml jobs[{i}]"
+        for fn in WORKSPACE_FUNCTIONS:
+            if fn in script:
+                problems.append(f"{where}: {fn}() needs the seed job's workspace, which JCasC's jobs: seed does not "
+                                "have (NullPointerException, configuration-as-code #608); read the Jenkinsfile from "
+                                "SCM (cpsScm with scriptPath) instead")
+        if "cpsScm" in script:
+            for path in re.findall(r"scriptPath\(\s*['\"]([^'\"]+)['\"]", script):
+                if (root / path).is_file():
+                    scripts.append((path, True))
+                else:
+                    problems.append(f"{where}: scriptPath {path} does not exist in the repository")
+        elif re.search(r"\bcps\s*\{", script):
+            if re.search(r"\bcheckout\s+scm\b", script):
+                problems.append(f"{where}: an inline pipeline script cannot `checkout scm` (only a script from SCM has one)")
+            # An inline script read from a file of platform/jenkins (mounted into the container).
+            for name in re.findall(r"['\"][^'\"]*/(Jenkinsfile[^'\"/]*)['\"]", script):
+                if (root / "platform/jenkins" / name).is_file():
+                    scripts.append((f"platform/jenkins/{name}", False))
+    return problems, scripts
+
+
+def jenkinsfile_problems(text: str, targets: set[str], tools: dict[str, dict[str, str]], where: str,
+                         from_scm: bool = True) -> list[str]:
+    """A declarative pipeline (a top-level `pipeline { agent ... stages { ... } }` block) whose shell
+    steps call only make targets that exist, whose `tools` are declared in casc.yaml, and which
+    checks out `scm` only when the job reads it from SCM."""
+    code = re.sub(r"(?m)//.*$", "", re.sub(r"(?s)/\*.*?\*/", "", text))
+    problems = []
+    if not re.match(r"\s*pipeline\s*\{", code):
+        problems.append(f"{where}: not a declarative pipeline (the file must be one top-level `pipeline {{ ... }}` block)")
+    for section in ("agent", "stages"):
+        if not re.search(rf"\b{section}\b", code):
+            problems.append(f"{where}: declarative pipeline without `{section}`")
+    if not from_scm and re.search(r"\bcheckout\s+scm\b", code):
+        problems.append(f"{where}: `checkout scm` in a script the job inlines; there is no SCM to check out "
+                        "(make the job a pipeline script from SCM)")
+    for cmd in re.findall(r"\bsh\s*\(?\s*(?:script:\s*)?('''.*?'''|'[^']*'|\"[^\"]*\")", code, re.S):
+        for target in re.findall(r"\bmake\s+(?:-\S+\s+)*([A-Za-z0-9_.-]+)", cmd):
+            if target not in targets:
+                problems.append(f"{where}: `make {target}` is not a target of the Makefile")
+    block = re.search(r"\btools\s*\{([^}]*)\}", code)
+    named = dict(re.findall(r"\b(\w+)\s+['\"]([^'\"]+)['\"]", block.group(1) if block else ""))
+    for kind in BUILD_TOOLS:
+        if kind not in named:
+            problems.append(f"{where}: no `tools {{ {kind} '...' }}`: `make test` would run on whatever the controller "
+                            f"has (its own JDK, no Maven); name the {kind} installation of casc.yaml")
+    for kind, name in named.items():
+        if name not in tools.get(kind, {}):
+            problems.append(f"{where}: tools {kind} '{name}' is not a {kind} installation in casc.yaml")
+    return problems
+
+
+def jenkins_image_problems(dockerfile: str, tools: dict[str, dict[str, str]], ci_packages: set[str],
+                           python_version: str) -> list[str]:
+    """The controller image has each tool installation's home (a COPY destination), the Python the
+    virtualenvs are made for (py-setup.sh's PYTHON_VERSION), and every Debian package
+    install-ci-tools.sh would install with root, plus make, git and npm: builds run as jenkins,
+    which cannot install them."""
+    problems = []
+    if not re.search(rf"(?m)^\s*(?:COPY|ADD)\s.*/python{re.escape(python_version)}\s*$", dockerfile):
+        problems.append(f"jenkins Dockerfile: no python{python_version} (ops/scripts/py-setup.sh makes the "
+                        f"virtualenvs with Python {python_version} and never downloads one)")
+    copied = set(re.findall(r"(?m)^\s*(?:COPY|ADD)\s+.*\s(/\S+?)/?\s*$", dockerfile))
+    for kind, names in sorted(tools.items()):
+        for name, home in sorted(names.items()):
+            if home.rstrip("/") not in copied:
+                problems.append(f"jenkins Dockerfile: the {kind} tool '{name}' lives in {home}, which the image "
+                                "does not provide (COPY it there)")
+    installed = set()
+    for m in re.finditer(r"apt-get install([^&\n]*)", dockerfile.replace("\\\n", " ")):
+        installed |= {w for w in m.group(1).split() if not w.startswith("-")}
+    for pkg in sorted(ci_packages | {"make", "git", "npm"}):
+        if pkg not in installed:
+            problems.append(f"jenkins Dockerfile: Debian package {pkg} is not installed; `make test` runs as user "
+                            "jenkins and cannot install it (install-ci-tools.sh would need root)")
+    return problems
+
+
+def jenkins_problems(root: Path) -> list[str]:
+    jenkins = root / "platform/jenkins"
+    casc = yaml.safe_load((jenkins / "casc.yaml").read_text(encoding="utf-8"))
+    problems, scripts = casc_job_problems(casc, root)
+    tools = casc_tools(casc)
+    targets = make_targets(root)
+    for path, from_scm in scripts:
+        problems += jenkinsfile_problems((root / path).read_text(encoding="utf-8"), targets, tools, path, from_scm)
+    ci_packages = set(re.findall(r"need\+=\(([a-z0-9.+-]+)\)",
+                                 (root / "ops/scripts/install-ci-tools.sh").read_text(encoding="utf-8")))
+    python_version = re.search(r'PYTHON_VERSION="([0-9.]+)"',
+                               (root / "ops/scripts/py-setup.sh").read_text(encoding="utf-8")).group(1)
+    problems += jenkins_image_problems((jenkins / "Dockerfile").read_text(encoding="utf-8"), tools, ci_packages,
+                                       python_version)
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
 def load_spec_steps(spec_file: Path) -> dict[str, list[str]]:
     doc = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
     return {s["id"]: list(s["command"]) for s in doc["steps"]}
@@ -400,12 +703,17 @@ def all_problems(root: Path) -> list[str]:
     env_defaults, secrets = parse_env_example(env_text)
     raw = (root / "compose.yaml").read_text(encoding="utf-8")
     problems = env_example_problems(env_text)
-    problems += compose_problems(yaml.safe_load(raw), env_defaults, root, set(secrets))
+    doc = yaml.safe_load(raw)
+    problems += compose_problems(doc, env_defaults, root, set(secrets))
+    problems += init_adoption_problems(doc["services"])
+    problems += image_builder_problems(doc["services"])
+    problems += mount_problems(doc["services"], root, env_defaults)
     spec_steps = load_spec_steps(root / "pipelines/spec/medallion.yaml")
     commands = {c[0] for c in spec_steps.values()}
     for dag in sorted((root / "platform/airflow/dags").glob("*.py")):
         problems += dag_problems(dag, spec_steps, commands)
     problems += grafana_problems(root / "platform/grafana/provisioning", root / "platform/grafana/dashboards")
+    problems += jenkins_problems(root)
     return problems
 
 
@@ -419,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"stack-lint: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print("stack-lint: compose, Dockerfiles, DAGs and Grafana provisioning are consistent")
+    print("stack-lint: compose, Dockerfiles, DAGs, Grafana provisioning and the Jenkins job are consistent")
     return 0
 
 

@@ -15,7 +15,10 @@ cd "$ONERING_ROOT"
 export COMPOSE_PROFILES="$profiles" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
 log "starting profiles ${profiles} with ${compose}"
 if [[ "$compose" == "docker compose" ]]; then
-  # --wait returns once services are healthy and one-shot services have completed.
+  # --wait returns once services are healthy and one-shot services have completed; it exits 1
+  # when a one-shot service exits that no started service waits for with
+  # service_completed_successfully (docker/compose#10596), so `make stack-check` requires a
+  # waiter for every init service in every profile.
   $compose up --detach --build --wait --wait-timeout "${UP_TIMEOUT:-1200}" || {
     err "not every service became healthy; 'make status' shows which, 'make logs SERVICE=name' why"
     exit 1
