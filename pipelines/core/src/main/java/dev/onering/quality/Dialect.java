@@ -11,6 +11,16 @@ public enum Dialect {
     String matches(String column, String regexLiteral) {
       return "match(" + column + ", " + regexLiteral + ")";
     }
+
+    /**
+     * ClickHouse's max, min and avg of no rows are the type's default (0) or nan, not NULL: the
+     * OrNull combinator gives SQL's (and GX's) answer, so an empty batch fails instead of passing
+     * as 0 whenever 0 is within the bounds.
+     */
+    @Override
+    String aggregate(String function, String column) {
+      return function + "OrNull(" + column + ")";
+    }
   },
   POSTGRES {
     @Override
@@ -21,6 +31,11 @@ public enum Dialect {
 
   /** A boolean expression: the column matches the regular expression (RE2 in ClickHouse, POSIX in Postgres). */
   abstract String matches(String column, String regexLiteral);
+
+  /** An aggregate (max, min, avg) of a column that is NULL over no rows. */
+  String aggregate(String function, String column) {
+    return function + "(" + column + ")";
+  }
 
   static String identifier(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -74,9 +74,9 @@ public final class ExpectationCompiler {
     String from = " FROM " + table + " t";
     return switch (e.type()) {
       case "expect_table_row_count_to_be_between" -> aggregate("count(*)", kw, from);
-      case "expect_column_max_to_be_between" -> aggregate("max(" + kw.column("column") + ")", kw, from);
-      case "expect_column_min_to_be_between" -> aggregate("min(" + kw.column("column") + ")", kw, from);
-      case "expect_column_mean_to_be_between" -> aggregate("avg(" + kw.column("column") + ")", kw, from);
+      case "expect_column_max_to_be_between" -> aggregate(d.aggregate("max", kw.column("column")), kw, from);
+      case "expect_column_min_to_be_between" -> aggregate(d.aggregate("min", kw.column("column")), kw, from);
+      case "expect_column_mean_to_be_between" -> aggregate(d.aggregate("avg", kw.column("column")), kw, from);
       default -> rows(e.type(), kw, table, from, sampleSize);
     };
   }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
  * ClickHouse's HTTP interface in front of the real ClickHouse engine (chDB), on loopback.
  *
  * <p>A protocol adapter, not a mock: it implements the subset of the HTTP protocol that {@link
- * ClickHouseHttp} speaks (statement as POST body or {@code query} parameter with the data as body,
- * {@code default_format}, the {@code X-ClickHouse-User}/{@code -Key} headers, errors as a non-200
+ * ClickHouseHttp} and clickhouse-sqlalchemy's {@code clickhouse+http} driver speak (statement as
+ * POST body or {@code query} parameter with the data as body, {@code default_format}, the
+ * {@code X-ClickHouse-User}/{@code -Key} headers or HTTP basic authentication, errors as a non-200
  * status with ClickHouse's message and {@code X-ClickHouse-Exception-Code}) and executes every
  * statement on chDB, so results and errors are the engine's own. A ClickHouse server cannot run on
  * this machine (no Docker; Debian's is from 2018), chDB is the same engine.
@@ -84,10 +86,25 @@ public final class ChDbHttpFront implements AutoCloseable {
       }
       String who = ex.getRequestHeaders().getFirst("X-ClickHouse-User");
       String key = ex.getRequestHeaders().getFirst("X-ClickHouse-Key");
+      String basic = ex.getRequestHeaders().getFirst("Authorization");
+      if (who == null && basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+        // HTTP basic authentication, which the server accepts too (clickhouse-sqlalchemy sends it).
+        String pair = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        who = colon < 0 ? pair : pair.substring(0, colon);
+        key = colon < 0 ? "" : pair.substring(colon + 1);
+      }
       if (!user.equals(who) || !password.equals(key == null ? "" : key)) {
         // The server's answer to a wrong user or password (HTTP 401 since 23.x).
         respond(ex, 401, 516, "Code: 516. DB::Exception: " + who + ": Authentication failed: password is "
             + "incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)");
+        return;
+      }
+      String database = params.getOrDefault("database", "default");
+      if (!database.equals("default")) {
+        // chDB keeps one current database for the whole engine; switching it per request would leak.
+        respond(ex, 400, 81, "Code: 81. DB::Exception: this front runs statements in the default database only,"
+            + " got database=" + database + "; name tables with their database. (UNKNOWN_DATABASE)");
         return;
       }
       String sql = params.containsKey("query") ? params.get("query") : new String(body, StandardCharsets.UTF_8);
@@ -95,7 +112,7 @@ public final class ChDbHttpFront implements AutoCloseable {
       statements.add(sql);
       try {
         if (data == null) {
-          respond(ex, 200, 0, db.query(sql, params.getOrDefault("default_format", "TabSeparated")));
+          respond(ex, 200, 0, db.query(withSettings(sql, params), params.getOrDefault("default_format", "TabSeparated")));
         } else {
           insert(sql, data);
           respond(ex, 200, 0, "");
@@ -104,6 +121,33 @@ public final class ChDbHttpFront implements AutoCloseable {
         respond(ex, e.code() == 62 ? 400 : 500, e.code(), e.clickhouseMessage() + "\n");
       }
     }
+  }
+
+  /** URL parameters that are part of the HTTP protocol, not query settings. */
+  private static final java.util.Set<String> PROTOCOL_PARAMS = java.util.Set.of("query", "database", "default_format",
+      "query_id", "user", "password", "session_id", "session_timeout", "session_check", "compress", "decompress",
+      "enable_http_compression", "wait_end_of_query", "buffer_size", "quota_key");
+  private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern SELECT = Pattern.compile("(?is)^\\s*(SELECT|WITH)\\b.*");
+
+  /**
+   * The server applies every other URL parameter as a setting of the query (clickhouse-sqlalchemy
+   * sends its connection's settings that way); chDB takes them as the query's SETTINGS clause. Only
+   * for a SELECT without its own FORMAT or SETTINGS: the one kind of statement that carries them here.
+   */
+  private static String withSettings(String sql, Map<String, String> params) {
+    List<String> settings = new ArrayList<>();
+    params.forEach((k, v) -> {
+      if (!PROTOCOL_PARAMS.contains(k) && SETTING_NAME.matcher(k).matches()) {
+        settings.add(k + " = " + (v.matches("-?\\d+(\\.\\d+)?") ? v : ChDb.quote(v)));
+      }
+    });
+    String body = sql.strip().replaceAll(";+$", "");
+    if (settings.isEmpty() || !SELECT.matcher(body).matches() || FORMAT_AT_END.matcher(body).find()
+        || body.matches("(?is).*\\bSETTINGS\\b[^)]*$")) {
+      return sql;
+    }
+    return body + " SETTINGS " + String.join(", ", settings);
   }
 
   private void insert(String sql, byte[] data) throws IOException {

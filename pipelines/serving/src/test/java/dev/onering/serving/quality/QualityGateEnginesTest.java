@@ -226,6 +226,20 @@ class QualityGateEnginesTest {
     assertThat(avg.success()).isFalse();
   }
 
+  /** GX's rule: an aggregate over no values observes nothing and fails, even where 0 is within the bounds. */
+  @ParameterizedTest
+  @MethodSource("engines")
+  void anAggregateOverNoRowsObservesNothingAndFails(Engine engine) {
+    String none = "(SELECT * FROM q.t WHERE id < 0)";
+    for (String type : List.of("expect_column_max_to_be_between", "expect_column_min_to_be_between",
+        "expect_column_mean_to_be_between")) {
+      SuiteResult r = QualityGate.validate(new ExpectationSuite("t", List.of(x(type, Map.of("column", "price",
+          "min_value", -1, "max_value", 1))), Map.of()), none, dialect(engine), sql(engine), Map.of(), Map.of());
+      assertThat(r.results().get(0).observedValue()).as(type).isNull();
+      assertThat(r.results().get(0).success()).as(type).isFalse();
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("engines")
   void freshnessComparesTheLatestTimestampWithSuiteParameters(Engine engine) {
