@@ -419,6 +419,30 @@ def mount_problems(services: dict, base: Path, env_defaults: dict[str, str]) -> 
     return problems
 
 
+def lock_image_problems(services: dict, base: Path, python_version: str) -> list[str]:
+    """An image that installs a service's requirements.lock runs the Python the lock is made for
+    (ops/scripts/py-setup.sh's PYTHON_VERSION): under another Python the lock's markers pick other
+    wheels, and the image would not run what the tests ran."""
+    problems = []
+    for name, svc in sorted(services.items()):
+        build = svc.get("build")
+        if not isinstance(build, dict):
+            continue
+        dockerfile = base / build.get("context", ".") / build.get("dockerfile", "Dockerfile")
+        if not dockerfile.is_file() or "requirements.lock" not in dockerfile.read_text(encoding="utf-8"):
+            continue
+        text = dockerfile.read_text(encoding="utf-8")
+        args = {m.group(1): m.group(2) or "" for m in re.finditer(r"(?m)^ARG\s+(\w+)(?:=(\S+))?", text)}
+        args.update({k: _resolved(str(v)) for k, v in (build.get("args") or {}).items()})
+        froms = re.findall(r"(?m)^FROM\s+(?:--platform=\S+\s+)?(\S+)", text)
+        image = re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m.group(1), ""), froms[-1]) if froms else ""
+        tag = image.rsplit(":", 1)[-1] if ":" in image else ""
+        if _repository(image) != "python" or not tag.startswith(python_version + "."):
+            problems.append(f"service {name}: its image installs requirements.lock, made for Python {python_version}, "
+                            f"but runs on {image or 'an unknown image'}; build it FROM python:{python_version}.x")
+    return problems
+
+
 def dockerfile_problems(path: Path, build_args: dict, env_defaults: dict[str, str], where: str) -> list[str]:
     """Every FROM resolves to a pinned image: a literal pin, or an ARG whose default and whose
     compose build arg are pins. Stage names (FROM x AS build ... FROM build) are allowed."""
@@ -569,6 +593,11 @@ WORKSPACE_FUNCTIONS = ("readFileFromWorkspace", "streamFileFromWorkspace")
 BUILD_TOOLS = ("jdk", "maven")
 
 
+def py_setup_python(root: Path) -> str:
+    """The Python every virtualenv and lock is made for: ops/scripts/py-setup.sh's PYTHON_VERSION."""
+    return re.search(r'PYTHON_VERSION="([0-9.]+)"', (root / "ops/scripts/py-setup.sh").read_text(encoding="utf-8")).group(1)
+
+
 def make_targets(root: Path) -> set[str]:
     targets = set()
     for f in [root / "Makefile", *sorted((root / "ops/make").glob("*.mk"))]:
@@ -685,10 +714,8 @@ def jenkins_problems(root: Path) -> list[str]:
         problems += jenkinsfile_problems((root / path).read_text(encoding="utf-8"), targets, tools, path, from_scm)
     ci_packages = set(re.findall(r"need\+=\(([a-z0-9.+-]+)\)",
                                  (root / "ops/scripts/install-ci-tools.sh").read_text(encoding="utf-8")))
-    python_version = re.search(r'PYTHON_VERSION="([0-9.]+)"',
-                               (root / "ops/scripts/py-setup.sh").read_text(encoding="utf-8")).group(1)
     problems += jenkins_image_problems((jenkins / "Dockerfile").read_text(encoding="utf-8"), tools, ci_packages,
-                                       python_version)
+                                       py_setup_python(root))
     return problems
 
 
@@ -708,6 +735,7 @@ def all_problems(root: Path) -> list[str]:
     problems += init_adoption_problems(doc["services"])
     problems += image_builder_problems(doc["services"])
     problems += mount_problems(doc["services"], root, env_defaults)
+    problems += lock_image_problems(doc["services"], root, py_setup_python(root))
     spec_steps = load_spec_steps(root / "pipelines/spec/medallion.yaml")
     commands = {c[0] for c in spec_steps.values()}
     for dag in sorted((root / "platform/airflow/dags").glob("*.py")):

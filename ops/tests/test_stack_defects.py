@@ -104,9 +104,8 @@ def test_no_mount_of_the_real_file_hides_what_an_image_keeps(root, services):
 
 def test_the_clickhouse_config_folder_mounted_whole_is_reported(root, services):
     broken = copy.deepcopy(services)
-    vols = broken["clickhouse"]["volumes"]
-    vols[vols.index(next(v for v in vols if "config.d" in v))] = \
-        "./platform/clickhouse/config.d:/etc/clickhouse-server/config.d:ro"
+    broken["clickhouse"]["volumes"] = [v for v in broken["clickhouse"]["volumes"] if "config.d" not in v] + [
+        "./platform/clickhouse/config.d:/etc/clickhouse-server/config.d:ro"]
     problems = stack_lint.mount_problems(broken, root, ENV)
     assert len(problems) == 1 and "service clickhouse" in problems[0], problems
     assert "hides what the image keeps in /etc/clickhouse-server/config.d" in problems[0]
@@ -222,3 +221,18 @@ def test_the_make_targets_are_read_from_the_makefiles(root):
     targets = stack_lint.make_targets(root)
     assert {"test", "stack-check", "py-setup", "up", "smoke"} <= targets
     assert "SHELL" not in targets and "MVN" not in targets  # variables (`X :=`), not targets
+
+
+# ---- images installed from a lock run the lock's Python --------------------------------------------
+
+def test_an_image_from_a_lock_must_run_the_python_the_lock_is_made_for(root, services, tmp_path):
+    assert stack_lint.lock_image_problems(services, root, stack_lint.py_setup_python(root)) == []
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "Dockerfile").write_text("ARG PYTHON_IMAGE=python:3.11.14-slim\nFROM ${PYTHON_IMAGE}\n"
+                                               "COPY requirements.lock ./\nRUN pip install -r requirements.lock\n")
+    built = {"gx": svc(image="onering/gx:${ONERING_VERSION:-0.1.0}",
+                       build={"context": "q", "args": {"PYTHON_IMAGE": "${PYTHON_IMAGE:-python:3.11.14-slim}"}})}
+    assert stack_lint.lock_image_problems(built, tmp_path, "3.11") == []
+    built["gx"]["build"]["args"]["PYTHON_IMAGE"] = "${PYTHON_IMAGE:-python:3.12.11-slim-bookworm}"
+    problems = stack_lint.lock_image_problems(built, tmp_path, "3.11")
+    assert len(problems) == 1 and "made for Python 3.11, but runs on python:3.12.11-slim-bookworm" in problems[0]
