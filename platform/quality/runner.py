@@ -232,10 +232,13 @@ def run(settings: Settings, suite_names: list[str], dates: list[str], data_docs:
     # Imported here so the module loads (and is tested) where GX is not installed.
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     specs = [load_suite(n) for n in suite_names]
-    context = gx.get_context(mode="ephemeral")
+    # In memory and nothing left behind: no temporary Data Docs site unless --data-docs asks for one.
+    context = gx.get_context(mode="ephemeral", project_config=DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False)))
     sources: dict = {}
 
     def source(store: str):
@@ -298,6 +301,7 @@ def main(argv: list[str] | None = None, env: Mapping[str, str] = os.environ) -> 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(redact))
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     logging.captureWarnings(True)
 
     names = all_suites() if a.suites == "all" else [s for s in a.suites.split(",") if s]
