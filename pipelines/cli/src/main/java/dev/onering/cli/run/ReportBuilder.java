@@ -68,7 +68,7 @@ final class ReportBuilder {
     Instant finished = Instant.now();
     return new RunReport(runId, "medallion", "embedded", ctx.lake().root(), started, finished,
         Duration.between(started, finished).toMillis(), status, steps, layers, reasons, prices, intraday,
-        instruments, manifest, quality(steps));
+        instruments, manifest, quality(steps), null);
   }
 
   /**

@@ -174,7 +174,7 @@ class HtmlReportTest {
     rows.add(Map.of("suite", "silver_trades", "expectation", "not_null(price)", "success", true, "severity", "critical"));
     RunReport blocked = new RunReport(full.runId(), full.pipeline(), full.runtime(), full.lake(), full.startedAt(),
         full.finishedAt(), full.durationMs(), full.status(), full.steps(), full.layers(), full.quarantineByReason(),
-        full.prices(), full.intraday(), full.instruments(), full.dataset(), rows);
+        full.prices(), full.intraday(), full.instruments(), full.dataset(), rows, null);
     assertThat(parse(blocked).selectFirst("#quality-summary").text()).isEqualTo("2 expectations checked, 1 failed; "
         + "critical, so promotion was stopped: silver_batch_stats.mean(quarantine_share).");
   }
@@ -184,7 +184,7 @@ class HtmlReportTest {
     RunReport full = ReportFixtures.full();
     RunReport other = new RunReport(full.runId(), full.pipeline(), full.runtime(), full.lake(), full.startedAt(),
         full.finishedAt(), full.durationMs(), full.status(), full.steps(), full.layers(), full.quarantineByReason(),
-        full.prices(), full.intraday(), full.instruments(), full.dataset(), Map.of("suite", "silver<trades>", "passed", 12));
+        full.prices(), full.intraday(), full.instruments(), full.dataset(), Map.of("suite", "silver<trades>", "passed", 12), null);
     Document doc = parse(other);
     assertThat(doc.selectFirst("#quality pre.json").text()).contains("\"suite\" : \"silver<trades>\"");
   }
@@ -215,7 +215,7 @@ class HtmlReportTest {
 
   @Test
   void reportWithNothingButAnIdRenders() {
-    RunReport empty = new RunReport("bare", null, null, null, null, null, 0, null, null, null, null, null, null, null, null, null);
+    RunReport empty = new RunReport("bare", null, null, null, null, null, 0, null, null, null, null, null, null, null, null, null, null);
     Document doc = parse(empty);
     assertThat(doc.getElementById("run-status").text()).isEqualTo("unknown");
     for (String id : DATA_SECTIONS) {
@@ -230,7 +230,7 @@ class HtmlReportTest {
     RunReport failed = ReportFixtures.failed(error);
     RunReport report = new RunReport("run<1>&", failed.pipeline(), failed.runtime(), "/lake/<odd>&dir", failed.startedAt(),
         failed.finishedAt(), failed.durationMs(), failed.status(), failed.steps(), null, Map.of("dupl</script>icate", 3L),
-        List.of(ReportFixtures.series("<b>X&Y</b>", "equity", 5, 10)), null, null, null, null);
+        List.of(ReportFixtures.series("<b>X&Y</b>", "equity", 5, 10)), null, null, null, null, null);
     String html = HtmlReport.render(report);
     Document doc = Jsoup.parse(html);
 

@@ -95,7 +95,7 @@ final class ReportFixtures {
         List.of(series("AAPL", "equity", 40, 190), series("BTC-USDT", "crypto", 40, 60_000)),
         intraday("AAPL", 30), List.of(summary("AAPL", "equity", 190, 201.5, 0.18, -0.051, 1.2, 55.0),
             summary("BTC-USDT", "crypto", 60_000, 57_300, 0.61, -0.12, -2.4, 28.5)),
-        manifest, quality);
+        manifest, quality, null);
   }
 
   private static Map<String, Object> expectation(String name, boolean success, Object observed, String severity) {
@@ -150,7 +150,7 @@ final class ReportFixtures {
         step("gold", Status.skipped, 4_700, 0, 0, 0, 0, Map.of("reason", "upstream step 'silver' did not succeed"), null));
     return new RunReport(
         "20261123T150200Z-failed", "medallion", "embedded", "/tmp/onering/data/lake", T0, T0.plusMillis(4_700), 4_700,
-        Status.failed, steps, null, null, null, null, null, null, null);
+        Status.failed, steps, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -226,7 +226,7 @@ final class ReportFixtures {
     Instant end = T0.plus(Duration.ofMillis(42_350));
     return new RunReport(
         "20261123T150200Z-a1b2c3", "medallion", "embedded", "/home/dev/onering/data/lake", T0, end, 42_350,
-        Status.success, steps, layers, quarantine, prices, intraday, summaries, manifest, null);
+        Status.success, steps, layers, quarantine, prices, intraday, summaries, manifest, null, null);
   }
 
   private static DailyBar dailyBar(String symbol, LocalDate date, List<Tick> ticks) {
