@@ -23,6 +23,15 @@ public final class WalkForward {
   public record Fold(int index, LocalDate trainFrom, LocalDate trainTo, LocalDate testFrom, LocalDate testTo,
       int[] train, int[] test, int purged) {}
 
+  /** The fewest labelled dates {@link #folds} accepts: two to train on first, and one per test block. */
+  public static int minimumDates(int folds, double initialShare) {
+    int n = folds + 2;
+    while ((int) Math.floor(n * initialShare) < 2 || n - (int) Math.floor(n * initialShare) < folds) {
+      n++;
+    }
+    return n;
+  }
+
   /**
    * @param initialShare the share of the labelled dates that only ever train (the first window)
    * @throws IllegalArgumentException when there are too few dates for the folds, saying how many
@@ -37,7 +46,7 @@ public final class WalkForward {
       throw new IllegalArgumentException(String.format(
           "walk-forward needs at least %d labelled dates for %d folds (%.0f%% of them to train first); the feature "
               + "table has %d labelled dates over %d rows. Generate more days (onering run --days N) or import a "
-              + "longer CSV history", (int) Math.ceil(folds / (1 - initialShare)) + 2, folds, initialShare * 100,
+              + "longer CSV history", minimumDates(folds, initialShare), folds, initialShare * 100,
           dates.size(), rows.size()));
     }
     List<Fold> out = new ArrayList<>();

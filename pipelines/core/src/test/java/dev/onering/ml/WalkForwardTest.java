@@ -60,6 +60,17 @@ class WalkForwardTest {
   }
 
   @Test
+  void theStatedMinimumIsExactlyWhatFoldsAccept() {
+    int min = WalkForward.minimumDates(4, 0.5);
+    List<Example> rows = new ArrayList<>();
+    for (int d = 0; d < min; d++) {
+      rows.add(new Example("C", D0.plusDays(d), D0.plusDays(d + 1), new double[] {d}, d % 2));
+    }
+    assertThat(WalkForward.folds(rows, 4, 0.5)).hasSize(4);
+    assertThatThrownBy(() -> WalkForward.folds(rows.subList(1, min), 4, 0.5)).hasMessageContaining("at least " + min);
+  }
+
+  @Test
   void tooFewDatesSayHowManyAreNeeded() {
     assertThatThrownBy(() -> WalkForward.folds(rows(4), 4, 0.5))
         .hasMessageContaining("labelled dates for 4 folds")
