@@ -214,6 +214,24 @@ class HtmlReportTest {
   }
 
   @Test
+  void theModelSectionShowsTheVerdictTheFoldsAgainstTheBaselinesAndTheDriftTable() {
+    Document doc = parse(ReportFixtures.full());
+    assertThat(doc.selectFirst("nav a[href=#model]")).isNotNull();
+    assertThat(doc.getElementById("model-verdict").text()).startsWith("The model does NOT beat both baselines");
+    assertThat(doc.getElementById("model-verdict").hasClass("warn")).isTrue();
+    assertThat(doc.select("#fold-table tbody tr")).hasSize(5); // four folds and the pooled row
+    assertThat(doc.selectFirst("#fold-table tr[data-fold=all]").text()).contains("0.650 / 0.500 / 0.550");
+    assertThat(doc.select("#model [data-chart]")).extracting(e -> e.attr("data-chart"))
+        .containsExactly("model-folds", "model-importance", "model-calibration");
+    assertThat(doc.select("#drift-table tbody tr")).hasSize(2);
+    assertThat(doc.selectFirst("#drift-table tr[data-feature=rv_20] .badge").text()).isEqualTo("drifted");
+    assertThat(doc.getElementById("drift-summary").text()).contains("1 of 2");
+    assertThat(doc.getElementById("model-registration").text()).contains("no MLflow");
+    RunReport noModel = ReportFixtures.failed("boom");
+    assertThat(parse(noModel).getElementById("model")).isNull();
+  }
+
+  @Test
   void reportWithNothingButAnIdRenders() {
     RunReport empty = new RunReport("bare", null, null, null, null, null, 0, null, null, null, null, null, null, null, null, null, null);
     Document doc = parse(empty);
