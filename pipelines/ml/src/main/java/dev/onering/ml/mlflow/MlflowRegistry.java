@@ -113,18 +113,20 @@ public final class MlflowRegistry implements AutoCloseable {
     }
   }
 
-  /** The champion's model version, or null when no version has the alias. */
+  /**
+   * The champion's model version, or null when no version has the alias: read from the registered
+   * model's alias list (asking for a missing alias directly is an error MLflow spells two ways).
+   */
   public JsonNode champion() throws IOException {
-    try {
-      String body = client.sendGet("registered-models/alias?name=" + enc(ModelArtifacts.MODEL_NAME) + "&alias="
-          + enc(ModelArtifacts.CHAMPION));
-      return Json.MAPPER.readTree(body).path("model_version");
-    } catch (MlflowClientException e) {
-      if (String.valueOf(e.getMessage()).contains("RESOURCE_DOES_NOT_EXIST") || String.valueOf(e.getMessage()).contains("404")) {
-        return null;
+    JsonNode model = Json.MAPPER.readTree(client.sendGet("registered-models/get?name=" + enc(ModelArtifacts.MODEL_NAME)))
+        .path("registered_model");
+    for (JsonNode a : model.path("aliases")) {
+      if (ModelArtifacts.CHAMPION.equals(a.path("alias").asText())) {
+        return Json.MAPPER.readTree(client.sendGet("model-versions/get?name=" + enc(ModelArtifacts.MODEL_NAME)
+            + "&version=" + enc(a.path("version").asText()))).path("model_version");
       }
-      throw e;
     }
+    return null;
   }
 
   private void ensureRegisteredModel() throws IOException {
