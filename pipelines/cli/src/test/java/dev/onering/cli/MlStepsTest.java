@@ -108,7 +108,11 @@ class MlStepsTest {
   }
 
   @Test
-  void aMissingEvidentlyVenvIsAFailureThatSaysToRunPySetup(@TempDir Path dir) {
+  void aMissingEvidentlyVenvIsAFailureThatSaysToRunPySetup(@TempDir Path dir) throws Exception {
+    // A model to compare with, so drift has work to do.
+    Path latest = dir.resolve("lake").resolve(ModelArtifacts.LATEST);
+    Files.createDirectories(latest.getParent());
+    Files.writeString(latest, "{\"run_id\": \"x\", \"dir\": \"" + ModelArtifacts.runDir("x") + "\"}");
     Properties p = new Properties();
     p.setProperty(Settings.VENVS, dir.resolve("no-venvs").toString());
     try (StepContext ctx = new StepContext(Settings.of(p, Map.of()), dir.resolve("lake").toString(), dir.toString())) {

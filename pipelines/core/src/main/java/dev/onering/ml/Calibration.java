@@ -10,6 +10,8 @@ public final class Calibration {
   public static final int BINS = 10;
 
   /** One bin of [from, to): null means when it holds no prediction. */
+  @com.fasterxml.jackson.databind.annotation.JsonNaming(
+      com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Bin(double from, double to, int count, Double meanPredicted, Double observedRate) {}
 
   public static List<Bin> bins(double[] p, int[] y, int bins) {

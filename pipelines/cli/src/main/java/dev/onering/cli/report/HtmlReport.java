@@ -483,9 +483,9 @@ public final class HtmlReport {
           .append("<th class=\"n\">AUC model / majority / z-rule</th><th class=\"n\">Log loss model / majority / z-rule</th>")
           .append("<th class=\"n\">Accuracy model / majority / z-rule</th></tr></thead><tbody>\n");
       for (TrainingReport.FoldResult f : t.folds()) {
-        h.append("<tr data-fold=\"").append(f.fold()).append("\"><td>").append(f.fold()).append("</td><td>")
-            .append(f.trainFrom()).append(" to ").append(f.trainTo()).append("</td><td>").append(f.testFrom())
-            .append(" to ").append(f.testTo()).append("</td><td class=\"n\">").append(Fmt.count((long) f.trainRows()))
+        h.append("<tr data-fold=\"").append(f.fold()).append("\"><td>").append(f.fold()).append("</td><td class=\"nowrap\">")
+            .append(span(f.trainFrom(), f.trainTo())).append("</td><td class=\"nowrap\">").append(span(f.testFrom(), f.testTo()))
+            .append("</td><td class=\"n\">").append(Fmt.count((long) f.trainRows()))
             .append("</td><td class=\"n\">").append(Fmt.count((long) f.purged())).append("</td><td class=\"n\">")
             .append(Fmt.count((long) f.testRows())).append("</td><td class=\"n\">").append(Fmt.pct(f.testBaseRate()))
             .append("</td>");
@@ -517,6 +517,15 @@ public final class HtmlReport {
       }
       drift(m.drift());
       close();
+    }
+
+    /** Two days of one year as "08-22 to 09-03": the year is in the facts above the table. */
+    private static String span(java.time.LocalDate from, java.time.LocalDate to) {
+      if (from == null || to == null) {
+        return Fmt.NONE;
+      }
+      boolean oneYear = from.getYear() == to.getYear();
+      return (oneYear ? from.toString().substring(5) : from.toString()) + " to " + (oneYear ? to.toString().substring(5) : to);
     }
 
     /** Model, majority, z-rule in one cell; the model's figure bold when it is the best of the three. */

@@ -49,6 +49,11 @@ public final class DriftStep implements PipelineStep {
   @Override
   public Outcome execute(StepContext ctx, StepRequest request) throws Exception {
     Settings settings = ctx.settings();
+    LakeFiles files = ctx.lakeFiles();
+    if (!files.exists(ModelArtifacts.LATEST)) {
+      return Outcome.skipped("no trained model yet (" + files.uri(ModelArtifacts.LATEST) + "): drift compares the days "
+          + "after a model's training window with it; run train first");
+    }
     Path python = settings.pathUnderHome(Settings.VENVS, Settings.VENVS_DEFAULT).resolve(VENV + "/bin/python");
     Path script = settings.pathUnderHome(Settings.DRIFT_SCRIPT, Settings.DRIFT_SCRIPT_DEFAULT);
     if (!Files.isExecutable(python)) {
@@ -59,11 +64,6 @@ public final class DriftStep implements PipelineStep {
     if (!Files.isRegularFile(script)) {
       return Outcome.failed("the drift script " + script + " is missing; set " + Settings.envName(Settings.DRIFT_SCRIPT)
           + " to Evidently's drift.py", Map.of());
-    }
-    LakeFiles files = ctx.lakeFiles();
-    if (!files.exists(ModelArtifacts.LATEST)) {
-      return Outcome.skipped("no trained model yet (" + files.uri(ModelArtifacts.LATEST) + "): drift compares the days "
-          + "after a model's training window with it; run train first");
     }
     TrainingReport training = TrainStep.latestReport(files);
     List<LocalDate> dates = ctx.spark().read().parquet(files.uri(GoldToFeatures.TABLE)).select("trade_date").distinct()

@@ -55,7 +55,9 @@ public final class RegisterStep implements PipelineStep {
     int[] y = Arrays.stream(holdout).mapToInt(Example::label).toArray();
     MlflowRegistry.Registration r;
     try (MlflowRegistry registry = new MlflowRegistry(url)) {
-      r = registry.register(report, model, xgboostVersion(), json -> {
+      Map<String, String> types = new LinkedHashMap<>();
+      spec.features().forEach(c -> types.put(c.name(), c.type()));
+      r = registry.register(report, types, model, xgboostVersion(), json -> {
         Booster b = XGBoost.loadModel(json);
         try {
           return Metrics.logLoss(Trainer.predict(b, holdout), y);

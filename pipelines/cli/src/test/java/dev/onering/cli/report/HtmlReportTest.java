@@ -214,7 +214,7 @@ class HtmlReportTest {
   }
 
   @Test
-  void theModelSectionShowsTheVerdictTheFoldsAgainstTheBaselinesAndTheDriftTable() {
+  void theModelSectionShowsTheVerdictTheFoldsAgainstTheBaselinesAndTheDriftTable() throws Exception {
     Document doc = parse(ReportFixtures.full());
     assertThat(doc.selectFirst("nav a[href=#model]")).isNotNull();
     assertThat(doc.getElementById("model-verdict").text()).startsWith("The model does NOT beat both baselines");
@@ -227,6 +227,13 @@ class HtmlReportTest {
     assertThat(doc.selectFirst("#drift-table tr[data-feature=rv_20] .badge").text()).isEqualTo("drifted");
     assertThat(doc.getElementById("drift-summary").text()).contains("1 of 2");
     assertThat(doc.getElementById("model-registration").text()).contains("no MLflow");
+    // The charts read the embedded JSON by its snake_case names: a camelCase field would draw nothing.
+    JsonNode data = Json.MAPPER.readTree(doc.getElementById("report-data").data());
+    JsonNode training = data.path("model").path("training");
+    assertThat(training.path("calibration").get(0).has("mean_predicted")).isTrue();
+    assertThat(training.path("calibration").get(0).has("observed_rate")).isTrue();
+    assertThat(training.path("folds").get(0).path("z_rule").has("log_loss")).isTrue();
+    assertThat(training.path("importance").get(0).has("gain_share")).isTrue();
     RunReport noModel = ReportFixtures.failed("boom");
     assertThat(parse(noModel).getElementById("model")).isNull();
   }

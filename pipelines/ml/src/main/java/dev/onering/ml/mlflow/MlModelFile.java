@@ -14,7 +14,9 @@ import java.util.UUID;
  * The MLmodel file that makes the Java-trained XGBoost JSON an MLflow model: the {@code xgboost}
  * flavor (model_format json) and {@code python_function} through {@code mlflow.xgboost}, so
  * {@code mlflow.pyfunc.load_model("models:/onering@champion")} loads it in Python and BentoML
- * imports it. The input signature is the feature columns of features.yaml, in order, as doubles.
+ * imports it. The input signature is the feature columns of features.yaml, in order, with their
+ * types there: {@code double}, and {@code long} for an {@code int} feature (MLflow refuses to
+ * convert int64 to double, so a double signature would reject an integer column).
  */
 public final class MlModelFile {
   private MlModelFile() {}
@@ -28,8 +30,11 @@ public final class MlModelFile {
    * @param xgboostVersion the xgboost4j version that wrote the model, as MLflow records it
    * @param mlflowVersion the server's MLflow, for the file's own record
    */
-  public static String yaml(String artifactPath, List<String> features, String xgboostVersion, String mlflowVersion,
-      String runId) {
+  /**
+   * @param features feature name to its features.yaml type ({@code double} or {@code int}), in model order
+   */
+  public static String yaml(String artifactPath, Map<String, String> features, String xgboostVersion,
+      String mlflowVersion, String runId) {
     Map<String, Object> xgb = new LinkedHashMap<>();
     xgb.put("code", null);
     xgb.put("data", MODEL_DATA);
@@ -44,10 +49,15 @@ public final class MlModelFile {
     flavors.put("python_function", pyfunc);
     flavors.put("xgboost", xgb);
     List<Map<String, Object>> inputs = new ArrayList<>();
-    for (String f : features) {
+    for (Map.Entry<String, String> f : features.entrySet()) {
       Map<String, Object> col = new LinkedHashMap<>();
-      col.put("type", "double");
-      col.put("name", f);
+      col.put("type", switch (f.getValue()) {
+        case "double" -> "double";
+        case "int" -> "long";
+        default -> throw new IllegalArgumentException("feature " + f.getKey() + " has type " + f.getValue()
+            + "; a model input is double or int");
+      });
+      col.put("name", f.getKey());
       col.put("required", true);
       inputs.add(col);
     }

@@ -58,8 +58,15 @@ public final class MlflowRegistry implements AutoCloseable {
     this.client = new MlflowClient(this.url);
   }
 
-  public Registration register(TrainingReport report, byte[] modelJson, String xgboostVersion, HoldoutScorer scorer)
-      throws Exception {
+  /**
+   * @param featureTypes each feature's features.yaml type, for the model's input signature
+   */
+  public Registration register(TrainingReport report, Map<String, String> featureTypes, byte[] modelJson,
+      String xgboostVersion, HoldoutScorer scorer) throws Exception {
+    if (!List.copyOf(featureTypes.keySet()).equals(report.features())) {
+      throw new IllegalArgumentException("the model was trained on " + report.features() + " but the feature types "
+          + "name " + featureTypes.keySet() + "; train again after changing features.yaml");
+    }
     String experimentId = client.getExperimentByName(EXPERIMENT).map(Service.Experiment::getExperimentId)
         .orElseGet(() -> client.createExperiment(EXPERIMENT));
     Service.RunInfo run = client.createRun(Service.CreateRun.newBuilder().setExperimentId(experimentId)
@@ -70,7 +77,7 @@ public final class MlflowRegistry implements AutoCloseable {
       String mlflowVersion = serverVersion();
       String base = artifactPath(run.getArtifactUri());
       put(base + "/model/" + MlModelFile.MODEL_DATA, modelJson);
-      put(base + "/model/MLmodel", MlModelFile.yaml("model", report.features(), xgboostVersion, mlflowVersion, runId)
+      put(base + "/model/MLmodel", MlModelFile.yaml("model", featureTypes, xgboostVersion, mlflowVersion, runId)
           .getBytes(StandardCharsets.UTF_8));
       put(base + "/" + ModelArtifacts.TRAINING_FILE, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
       String source = run.getArtifactUri() + "/model";

@@ -28,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MlflowRegistryTest {
 
   static final List<String> FEATURES = List.of("signal", "zscore_20", "noise", "day_of_week");
+  static final java.util.Map<String, String> TYPES = new java.util.LinkedHashMap<>(java.util.Map.of());
+
+  static {
+    FEATURES.forEach(f -> TYPES.put(f, f.equals("day_of_week") ? "int" : "double"));
+  }
   static final LocalDate D0 = LocalDate.of(2026, 1, 1);
   static final String XGB = "3.4.0";
 
@@ -84,12 +89,12 @@ class MlflowRegistryTest {
     List<Example> noise = rows(false, 2);
     Trainer.Result bad = trainer.train(noise, noise.size(), "onering", "bad");
     try (MlflowRegistry registry = new MlflowRegistry(server.url)) {
-      MlflowRegistry.Registration first = registry.register(good.report(), good.modelJson(), XGB,
+      MlflowRegistry.Registration first = registry.register(good.report(), TYPES, good.modelJson(), XGB,
           scorerOn(rows, good.report()));
       assertThat(first.promoted()).isTrue();
       assertThat(first.championBefore()).isNull();
       // Judged on the good run's holdout, the noise model loses and the alias stays.
-      MlflowRegistry.Registration second = registry.register(bad.report(), bad.modelJson(), XGB,
+      MlflowRegistry.Registration second = registry.register(bad.report(), TYPES, bad.modelJson(), XGB,
           scorerOn(rows, good.report()));
       assertThat(second.promoted()).isFalse();
       assertThat(second.championBefore()).isEqualTo(first.version());
