@@ -48,14 +48,16 @@ class HtmlReportTest {
   @Test
   void fullReportHasEverySectionWithItsChart() {
     Document doc = parse(ReportFixtures.full());
-    for (String id : List.of("kpis", "steps", "layers", "quarantine", "prices", "intraday", "instruments", "dataset", "quality")) {
+    for (String id : List.of("kpis", "steps", "layers", "quarantine", "prices", "intraday", "instruments", "dataset", "quality",
+        "model")) {
       Element section = doc.getElementById(id);
       assertThat(section).as(id).isNotNull();
       assertThat(section.hasClass("omitted")).as(id).isFalse();
       assertThat(doc.select("nav a[href=#" + id + "]")).as("nav link to " + id).hasSize(1);
     }
     assertThat(doc.select("[data-chart]").eachAttr("data-chart"))
-        .containsExactly("steps", "layers", "quarantine", "prices", "intraday", "risk", "dataset");
+        .containsExactly("steps", "layers", "quarantine", "prices", "intraday", "risk", "dataset", "model-folds",
+            "model-importance", "model-calibration");
     assertThat(doc.getElementById("run-id").text()).isEqualTo("20261123T150200Z-demo");
     assertThat(doc.getElementById("run-status").text()).isEqualTo("success");
   }
