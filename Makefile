@@ -38,7 +38,11 @@ build: setup ## Build the pipelines and the onering CLI (tests and the Flink job
 flink-jar: ## Build pipelines/streaming/target/onering-flink.jar, the job the stack's Flink cluster runs, and check it
 	cd pipelines && $(MVN) -q -pl streaming -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
 
+# The virtualenvs `make demo` needs: the drift step's Evidently (when this checkout has its lock).
+DEMO_VENVS := $(patsubst platform/%/requirements.lock,%,$(wildcard platform/evidently/requirements.lock))
+
 demo: build ## Run every step on the default dataset and write out/runs/<run-id>/report.html
+	@$(if $(DEMO_VENVS),ops/scripts/py-setup.sh $(DEMO_VENVS),true)
 	$(ONERING) run $(DEMO_ARGS)
 
 demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster, ticks published, live counts; writes out/stream/<id>/report.html

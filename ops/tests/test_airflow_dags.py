@@ -54,7 +54,8 @@ def test_a_dag_with_logic_at_parse_time_or_syntax_errors_is_reported(tmp_path):
 def test_the_medallion_dag_runs_exactly_the_stack_steps(spec):
     selected = onering_spec.stack_steps(spec)
     ids = [s.id for s in selected]
-    expected = [s.id for s in spec.steps if "stack" in s.runtimes and s.engine in ("light", "spark")]
+    expected = [s.id for s in spec.steps
+                if "stack" in s.runtimes and s.engine in ("light", "spark") and s.dag == spec.pipeline]
     assert ids == expected
     assert "generate" not in ids, "generate feeds the embedded demo only"
     for s in selected:
@@ -86,6 +87,9 @@ def test_the_real_graph_waits_for_migrations_before_loading(spec):
 @pytest.mark.parametrize("steps, message", [
     ([{"id": "a", "command": ["a"], "engine": "light", "depends_on": ["zzz"]}], "unknown step"),
     ([{"id": "a", "command": ["a"], "engine": "gpu"}], "engine must be one of"),
+    ([{"id": "a", "command": ["feast"], "engine": "python"}], "names the service virtualenv"),
+    ([{"id": "a", "command": ["a"], "engine": "light", "venv": "feast"}], "venv is for python steps"),
+    ([{"id": "a", "command": ["a"], "engine": "light", "dag": "nope"}], "not declared under dags"),
     ([{"id": "a", "command": [], "engine": "light"}], "has no command"),
     ([{"id": "a", "command": ["a"], "engine": "light"}, {"id": "a", "command": ["a"], "engine": "light"}], "declared twice"),
     ([{"id": "a", "command": ["a"], "engine": "light", "depends_on": ["b"]},
@@ -139,6 +143,23 @@ def test_the_streaming_dag_deploys_the_spec_flink_step_and_the_runner_never_sees
     assert all(s.engine != "flink" for s in onering_spec.stack_steps(spec)), "the daily DAG runs no flink step"
     embedded = [s.id for s in spec.steps if "embedded" in s.runtimes]
     assert "stream" not in embedded, "the local runner (onering run) plans only embedded steps"
+
+
+def test_the_ml_dag_is_declared_after_medallion_and_chains_its_steps(spec):
+    ml = spec.dag("ml")
+    assert ml.after == "medallion"
+    steps = [s for s in spec.steps if s.dag == "ml"]
+    assert [s.id for s in steps] == ["features", "train", "register", "materialize", "deploy", "drift"]
+    selected = onering_spec.stack_steps(spec, engines=("light", "spark", "python"), dag="ml")
+    up = {s.id: onering_spec.upstream(s, selected, spec) for s in selected}
+    assert up == {"features": [], "train": ["features"], "register": ["train"], "materialize": ["register"],
+                  "deploy": ["materialize"], "drift": ["deploy"]}
+    assert not any(s.dag == "ml" for s in onering_spec.stack_steps(spec)), "the medallion DAG runs no ML step"
+    python = [s for s in steps if s.engine == "python"]
+    assert {s.id: s.venv for s in python} == {"materialize": "feast", "deploy": "bentoml"}
+    assert all("stack" == r for s in python for r in s.runtimes), "python steps are stack-only today"
+    assert python[0].command_for("2026-09-01")[-1] == "2026-09-01T23:59:59"
+    assert not {s.command[0] for s in python} & spec.batch_commands()
 
 
 def test_a_step_without_runtimes_runs_in_both_as_the_java_parser_reads_it():

@@ -11,8 +11,12 @@ from pathlib import Path
 import yaml
 
 DEFAULT_SPEC = "/etc/onering/spec/medallion.yaml"
-ENGINES = ("light", "spark", "flink")
+ENGINES = ("light", "spark", "flink", "python")
 FLINK = "flink"
+# A program of a Python service's virtualenv (`venv`), not an onering subcommand; `{run_date}` in an
+# argument becomes the run date (the header of medallion.yaml states the contract).
+PYTHON = "python"
+RUN_DATE_TOKEN = "{run_date}"
 STACK = "stack"
 EMBEDDED = "embedded"
 # A step without `runtimes` runs in both (PipelineSpec.java reads the spec the same way).
@@ -34,6 +38,14 @@ class Step:
     runtimes: tuple[str, ...]
     depends_on: tuple[str, ...]
     description: str
+    # The Airflow DAG the step belongs to (`onering_<dag>`); the spec's `pipeline` when not given.
+    dag: str = ""
+    # python steps: the service virtualenv the program runs in.
+    venv: str | None = None
+
+    def command_for(self, run_date: str | None) -> list[str]:
+        """A python step's argv with {run_date} filled in (PipelineSpec.Step.commandFor in Java)."""
+        return [w.replace(RUN_DATE_TOKEN, run_date or "") for w in self.command]
 
     @property
     def task_id(self) -> str:
@@ -42,11 +54,27 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Dag:
+    id: str
+    description: str
+    schedule: str | None
+    # Another DAG whose successful run triggers this one (an asset), instead of a schedule.
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class Spec:
     pipeline: str
     description: str
     schedule: str
     steps: tuple[Step, ...]
+    dags: tuple[Dag, ...] = ()
+
+    def dag(self, dag_id: str) -> Dag:
+        for d in self.dags:
+            if d.id == dag_id:
+                return d
+        raise SpecError(f"dag '{dag_id}' is not declared in pipeline '{self.pipeline}'")
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:
@@ -61,7 +89,7 @@ class Spec:
 
     def batch_commands(self) -> set[str]:
         """The batch CLI's subcommands the spec uses (dev.onering.cli.OneRing): light and spark steps."""
-        return {s.command[0] for s in self.steps if s.engine != FLINK}
+        return {s.command[0] for s in self.steps if s.engine not in (FLINK, PYTHON)}
 
     def stream_commands(self) -> set[str]:
         """The streaming CLI's commands the spec uses (dev.onering.stream.cli.StreamCli): flink steps."""
@@ -107,6 +135,12 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
         runtimes = _tuple(raw.get("runtimes"), "runtimes", sid) if "runtimes" in raw else DEFAULT_RUNTIMES
         if engine == FLINK:
             _check_flink_step(sid, command, runtimes, source)
+        venv = raw.get("venv")
+        if engine == PYTHON and not (isinstance(venv, str) and venv):
+            raise SpecError(f"{source}: step '{sid}': a python step names the service virtualenv its program runs in "
+                            f"(venv: feast, for .cache/venvs/feast)")
+        if engine != PYTHON and venv is not None:
+            raise SpecError(f"{source}: step '{sid}': venv is for python steps; an {engine} step runs onering")
         steps.append(
             Step(
                 id=sid,
@@ -115,6 +149,8 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
                 runtimes=runtimes,
                 depends_on=_tuple(raw.get("depends_on"), "depends_on", sid),
                 description=str(raw.get("description", "")).strip(),
+                dag=str(raw.get("dag") or doc.get("pipeline", "")),
+                venv=venv,
             )
         )
     ids = {s.id for s in steps}
@@ -122,11 +158,27 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
         unknown = [d for d in s.depends_on if d not in ids]
         if unknown:
             raise SpecError(f"{source}: step '{s.id}' depends on unknown step(s) {unknown}")
+    pipeline = str(doc.get("pipeline", ""))
+    dags = [Dag(id=pipeline, description=str(doc.get("description", "")).strip(),
+                schedule=str(doc.get("schedule", "@daily")))]
+    for did, raw in (doc.get("dags") or {}).items():
+        raw = raw or {}
+        dags.append(Dag(id=str(did), description=str(raw.get("description", "")).strip(),
+                        schedule=raw.get("schedule"), after=raw.get("after")))
+    dag_ids = {d.id for d in dags}
+    for d in dags:
+        if d.after is not None and d.after not in dag_ids:
+            raise SpecError(f"{source}: dag '{d.id}' runs after '{d.after}', which is not a dag of this spec")
+    for s in steps:
+        if s.dag not in dag_ids:
+            raise SpecError(f"{source}: step '{s.id}' is in dag '{s.dag}', which is not declared under dags: "
+                            f"(declared: {sorted(dag_ids)})")
     spec = Spec(
-        pipeline=str(doc.get("pipeline", "")),
+        pipeline=pipeline,
         description=str(doc.get("description", "")).strip(),
         schedule=str(doc.get("schedule", "@daily")),
         steps=tuple(steps),
+        dags=tuple(dags),
     )
     _check_acyclic(spec, source)
     return spec
@@ -161,15 +213,17 @@ def _check_acyclic(spec: Spec, source: str) -> None:
         visit(s.id, [])
 
 
-def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark")) -> list[Step]:
-    """Steps that run in the stack on the given engines, in spec order.
+def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark"), dag: str | None = None) -> list[Step]:
+    """Steps of one DAG (default: the pipeline's own, the medallion DAG) that run in the stack on
+    the given engines, in spec order.
 
     Only steps whose runtimes include `stack` go into Airflow. A dependency on a step that does
     not run in the stack (e.g. `generate`, which feeds the embedded demo) is dropped: in the
     stack that data arrives from ingestion instead. Dependencies on stack steps of another
     engine (the streaming job) are dropped too: those run in their own DAG.
     """
-    selected = [s for s in spec.steps if STACK in s.runtimes and s.engine in engines]
+    dag = dag or spec.pipeline
+    selected = [s for s in spec.steps if STACK in s.runtimes and s.engine in engines and s.dag == dag]
     return selected
 
 

@@ -454,6 +454,90 @@
     }));
   };
 
+  // ---- model (onering run: train and drift) -------------------------------------------------------
+
+  var MODEL = { model: '#4f46e5', majority: '#98a2b3', z_rule: '#f59e0b' };
+  var MODEL_NAMES = { model: 'XGBoost', majority: 'Majority class', z_rule: 'z-score rule (|z| > 2)' };
+
+  /** AUC (higher is better) above log loss (lower is better), per fold and pooled, for the model and both baselines. */
+  renderers['model-folds'] = function (chart) {
+    var t = data.model.training;
+    var folds = (t.folds || []).filter(Boolean);
+    var cats = folds.map(function (f) { return 'fold ' + f.fold; }).concat(['all folds']);
+    var all = folds.concat([{ model: t.overall.model, majority: t.overall.majority, z_rule: t.overall.z_rule }]);
+    var G = [{ left: 60, right: 16, top: 40, height: 140 }, { left: 60, right: 16, top: 236, height: 140 }];
+    function series(key, metric, grid) {
+      return {
+        name: MODEL_NAMES[key], type: 'bar', xAxisIndex: grid, yAxisIndex: grid, barMaxWidth: 18,
+        itemStyle: { color: MODEL[key], borderRadius: [3, 3, 0, 0] },
+        data: all.map(function (f) { return num(f[key] && f[key][metric]); })
+      };
+    }
+    chart.setOption(base({
+      title: [{ text: 'AUC (higher is better; 0.5 is a coin toss)', left: 56, top: 14, textStyle: { fontSize: 12, fontWeight: 550, color: C.muted } },
+        { text: 'Log loss (lower is better)', left: 56, top: 210, textStyle: { fontSize: 12, fontWeight: 550, color: C.muted } }],
+      legend: { right: 16, top: 0, itemWidth: 12, itemHeight: 8, textStyle: { color: C.muted, fontSize: 11 } },
+      grid: G,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: function (v) { return fmtNum(v, 4); } },
+      xAxis: [catAxis({ gridIndex: 0, data: cats }), catAxis({ gridIndex: 1, data: cats })],
+      yAxis: [valueAxis({ gridIndex: 0, min: function (v) { return Math.min(0.4, Math.floor(v.min * 10) / 10); }, max: 1 }),
+        valueAxis({ gridIndex: 1, scale: true })],
+      series: [series('model', 'auc', 0), series('majority', 'auc', 0), series('z_rule', 'auc', 0),
+        series('model', 'log_loss', 1), series('majority', 'log_loss', 1), series('z_rule', 'log_loss', 1)]
+    }));
+  };
+
+  renderers['model-importance'] = function (chart) {
+    var imp = (data.model.training.importance || []).filter(Boolean);
+    chart.setOption(base({
+      title: { text: 'Feature importance (share of total gain)', left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 550, color: C.muted } },
+      grid: { left: 8, right: 56, top: 28, bottom: 8, containLabel: true },
+      tooltip: {
+        trigger: 'item',
+        formatter: function (p) {
+          var f = imp[p.dataIndex];
+          return '<b>' + esc(f.feature) + '</b>' + row('share of gain', fmtPct(f.gain_share, 1)) + row('splits', fmtInt(f.splits));
+        }
+      },
+      xAxis: valueAxis({ axisLabel: { show: false }, splitLine: { show: false } }),
+      yAxis: catAxis({ data: imp.map(function (f) { return f.feature; }), inverse: true,
+        axisLabel: { color: C.ink, fontSize: 11, fontFamily: 'ui-monospace, Menlo, Consolas, monospace' } }),
+      series: [{ type: 'bar', barMaxWidth: 16, itemStyle: { color: C.accent, borderRadius: [0, 4, 4, 0] },
+        data: imp.map(function (f) { return num(f.gain_share); }),
+        label: { show: true, position: 'right', color: C.muted, fontSize: 10, formatter: function (p) { return fmtPct(p.value, 1); } } }]
+    }));
+  };
+
+  /** The reliability diagram: a calibrated model's points sit on the diagonal; bar height is how many predictions fell in the bin. */
+  renderers['model-calibration'] = function (chart) {
+    var bins = (data.model.training.calibration || []).filter(function (b) { return b && num(b.count) > 0; });
+    chart.setOption(base({
+      title: { text: 'Calibration (out-of-fold predictions)', left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 550, color: C.muted } },
+      legend: { right: 0, top: 0, itemWidth: 12, itemHeight: 8, textStyle: { color: C.muted, fontSize: 11 } },
+      grid: { left: 50, right: 50, top: 40, bottom: 40 },
+      tooltip: {
+        trigger: 'item',
+        formatter: function (p) {
+          var b = bins[p.dataIndex];
+          if (!b) return '';
+          return '<b>' + fmtNum(b.from, 1) + ' to ' + fmtNum(b.to, 1) + '</b>' + row('mean predicted', fmtNum(b.mean_predicted, 3)) +
+            row('observed rate', fmtNum(b.observed_rate, 3)) + row('rows', fmtInt(b.count));
+        }
+      },
+      xAxis: valueAxis({ min: 0, max: 1, name: 'predicted probability', nameLocation: 'middle', nameGap: 24, nameTextStyle: { color: C.muted, fontSize: 11 } }),
+      yAxis: [valueAxis({ min: 0, max: 1, name: 'observed rate', nameTextStyle: { color: C.muted, fontSize: 11 } }),
+        valueAxis({ name: 'rows', position: 'right', splitLine: { show: false }, minInterval: 1, nameTextStyle: { color: C.muted, fontSize: 11 } })],
+      series: [
+        { name: 'Rows in bin', type: 'bar', yAxisIndex: 1, barMaxWidth: 22, itemStyle: { color: C.accentSoft },
+          data: bins.map(function (b) { return [(num(b.from) + num(b.to)) / 2, num(b.count)]; }) },
+        { name: 'Perfectly calibrated', type: 'line', showSymbol: false, silent: true, lineStyle: { color: '#98a2b3', type: 'dashed', width: 1 },
+          data: [[0, 0], [1, 1]] },
+        { name: 'Model', type: 'line', symbolSize: 8, lineStyle: { color: C.accent, width: 2 }, itemStyle: { color: C.accent },
+          data: bins.map(function (b) { return [num(b.mean_predicted), num(b.observed_rate)]; }) }
+      ]
+    }));
+  };
+
   // ---- stream demo page (onering stream demo) ---------------------------------------------------
 
   var STREAM = { ticks: '#4f46e5', updates: '#0ea5e9', closed: '#10b981', late: '#f59e0b', quarantined: '#e05252', alerts: '#8b5cf6' };

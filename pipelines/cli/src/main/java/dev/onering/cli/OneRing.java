@@ -26,6 +26,10 @@ import picocli.CommandLine.Command;
       StepCommand.QualitySilver.class,
       StepCommand.Gold.class,
       StepCommand.PublishGold.class,
+      StepCommand.Features.class,
+      StepCommand.Train.class,
+      StepCommand.Register.class,
+      StepCommand.Drift.class,
       OneRing.StepsCommand.class,
       dev.onering.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -69,7 +73,9 @@ public final class OneRing implements Runnable {
     @Override
     public void run() {
       for (PipelineSpec.Step s : PipelineSpec.medallion().plan(runtime)) {
-        System.out.printf("%-13s onering %-13s %-6s after %-22s %s%n", s.id(), String.join(" ", s.command()), s.engine(),
+        String command = s.isPython() ? "(" + s.venv() + ") " + String.join(" ", s.command())
+            : "onering " + String.join(" ", s.command());
+        System.out.printf("%-13s %-10s %-20s %-6s after %-22s %s%n", s.id(), s.dag(), command, s.engine(),
             s.dependsOn().isEmpty() ? "-" : String.join(",", s.dependsOn()), s.description());
       }
     }

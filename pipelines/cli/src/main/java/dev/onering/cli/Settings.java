@@ -37,6 +37,18 @@ public final class Settings {
   public static final String S3_ACCESS_KEY = "s3.access.key";
   public static final String S3_SECRET_KEY = "s3.secret.key";
 
+  /**
+   * The MLflow tracking server the register step logs to and registers in (the stack:
+   * http://mlflow:5000); unset means none, and the model stays in the lake and the run folder.
+   */
+  public static final String MLFLOW_URL = "mlflow.url";
+  /** Where the Python services' virtualenvs are ({@code ops/scripts/py-setup.sh}); default {@code <home>/.cache/venvs}. */
+  public static final String VENVS = "venvs";
+  public static final String VENVS_DEFAULT = ".cache/venvs";
+  /** The Evidently drift script the drift step runs; default {@code <home>/platform/ml/drift/drift.py}. */
+  public static final String DRIFT_SCRIPT = "drift.script";
+  public static final String DRIFT_SCRIPT_DEFAULT = "platform/ml/drift/drift.py";
+
   private final Properties file;
   private final Map<String, String> env;
 
@@ -97,6 +109,12 @@ public final class Settings {
       }
     }
     return m;
+  }
+
+  /** A path setting as given (relative to the working directory), else {@code defaultUnderHome} in the OneRing folder. */
+  public Path pathUnderHome(String key, String defaultUnderHome) {
+    String v = get(key, null, null);
+    return v != null ? Path.of(v).toAbsolutePath() : home().resolve(defaultUnderHome);
   }
 
   /**

@@ -135,6 +135,49 @@ abstract class StepCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "features", mixinStandardHelpOptions = true,
+      description = {"Build the feature table of pipelines/spec/features.yaml from Gold daily bars (Spark): returns, volatility,",
+          "z-score, RSI, volume ratio, calendar and the forward label, into gold/features_daily and Postgres gold.features_daily.",
+          "Always the whole table, replaced when complete: running it again never duplicates a row (docs/ml.md)."})
+  static final class Features extends StepCommand {
+    @Override
+    String stepId() {
+      return "features";
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = {"Train XGBoost on the feature table by walk-forward folds, scored per fold against the majority class and",
+          "the z-score rule; write the model (XGBoost JSON) and training.json to gold/ml/models/onering/<run-id>/ (docs/ml.md)."})
+  static final class Train extends StepCommand {
+    @Override
+    String stepId() {
+      return "train";
+    }
+  }
+
+  @Command(name = "register", mixinStandardHelpOptions = true,
+      description = {"Log the newest trained model to MLflow (ONERING_MLFLOW_URL): params, per-fold and overall metrics, tags, the",
+          "model as an MLflow model; register a version of 'onering' and move the alias 'champion' to it only when it beats",
+          "the current champion on the holdout."})
+  static final class Register extends StepCommand {
+    @Override
+    String stepId() {
+      return "register";
+    }
+  }
+
+  @Command(name = "drift", mixinStandardHelpOptions = true,
+      description = {"Feature drift with Evidently between the newest model's training window and the days after it. Runs",
+          "platform/ml/drift/drift.py (ONERING_DRIFT_SCRIPT) in .cache/venvs/evidently (ONERING_VENVS; make py-setup makes it);",
+          "keeps drift.html, drift.json and drift_table.json in gold/ml/drift/<run-id>/."})
+  static final class Drift extends StepCommand {
+    @Override
+    String stepId() {
+      return "drift";
+    }
+  }
+
   @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Bring outside data into Bronze.",
       subcommands = {IngestCsv.class})
   static final class Ingest implements Runnable {

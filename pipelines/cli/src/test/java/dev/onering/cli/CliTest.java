@@ -85,6 +85,12 @@ class CliTest {
         assertThat(cl.getSubcommands()).as("no batch command shadows `onering stream`").doesNotContainKey("stream");
         continue;
       }
+      if (s.isPython()) {
+        // A program of a service virtualenv (PythonStep), not an onering subcommand.
+        assertThat(Steps.of(s)).isInstanceOf(dev.onering.cli.steps.PythonStep.class);
+        assertThat(Steps.ALL).doesNotContainKey(s.id());
+        continue;
+      }
       CommandLine c = cl;
       for (String word : s.command()) {
         c = c.getSubcommands().get(word);

@@ -26,13 +26,18 @@ public record PipelineSpec(
     @JsonProperty("pipeline") String pipeline,
     @JsonProperty("description") String description,
     @JsonProperty("schedule") String schedule,
+    @JsonProperty("dags") Map<String, Dag> dags,
     @JsonProperty("steps") List<Step> steps) {
 
   public static final String MEDALLION = "onering/spec/medallion.yaml";
 
-  /** Where a step runs in the stack: in the Airflow worker, on Spark, or as the Flink job. */
-  public static final List<String> ENGINES = List.of("light", "spark", "flink");
+  /**
+   * Where a step runs in the stack: in the Airflow worker, on Spark, as the Flink job, or as a
+   * program of a Python service's virtualenv.
+   */
+  public static final List<String> ENGINES = List.of("light", "spark", "flink", "python");
   public static final String FLINK = "flink";
+  public static final String PYTHON = "python";
   /**
    * A flink step's command starts with this word: {@code onering stream <command>}, the streaming
    * CLI in a JVM of its own (Flink's classpath cannot meet Spark's), not a batch CLI subcommand.
@@ -40,6 +45,25 @@ public record PipelineSpec(
   public static final String STREAM_COMMAND = "stream";
   public static final String STACK = "stack";
 
+  /** The token in a python step's command that becomes the run date (YYYY-MM-DD). */
+  public static final String RUN_DATE_TOKEN = "{run_date}";
+
+  /**
+   * One Airflow DAG of the spec: its steps are those whose {@code dag} names it.
+   *
+   * @param after another DAG whose successful run triggers this one (an Airflow asset), instead of a schedule
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Dag(
+      @JsonProperty("description") String description,
+      @JsonProperty("schedule") String schedule,
+      @JsonProperty("after") String after) {}
+
+  /**
+   * @param dag the DAG the step belongs to in Airflow; null means the pipeline's own
+   *     ({@code pipeline:}, the medallion DAG). The local runner runs every DAG's steps in one plan.
+   * @param venv for a python step: the service virtualenv its program runs in ({@code .cache/venvs/<venv>})
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Step(
       @JsonProperty("id") String id,
@@ -47,11 +71,32 @@ public record PipelineSpec(
       @JsonProperty("engine") String engine,
       @JsonProperty("runtimes") List<String> runtimes,
       @JsonProperty("depends_on") List<String> dependsOn,
-      @JsonProperty("description") String description) {
+      @JsonProperty("description") String description,
+      @JsonProperty("dag") String dag,
+      @JsonProperty("venv") String venv) {
 
     public Step {
       dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
       runtimes = runtimes == null ? List.of("embedded", "stack") : List.copyOf(runtimes);
+    }
+
+    Step withDependsOn(List<String> deps) {
+      return new Step(id, command, engine, runtimes, deps, description, dag, venv);
+    }
+
+    Step inDag(String defaultDag) {
+      return dag != null ? this : new Step(id, command, engine, runtimes, dependsOn, description, defaultDag, venv);
+    }
+
+    /** A program of a Python service's virtualenv, not an {@code onering} subcommand. */
+    public boolean isPython() {
+      return PYTHON.equals(engine);
+    }
+
+    /** The command with {@value #RUN_DATE_TOKEN} replaced; a step over all dates gets none. */
+    public List<String> commandFor(java.time.LocalDate runDate) {
+      return command.stream().map(w -> w.contains(RUN_DATE_TOKEN)
+          ? w.replace(RUN_DATE_TOKEN, runDate == null ? "" : runDate.toString()) : w).toList();
     }
 
     public boolean runsIn(String runtime) {
@@ -65,13 +110,30 @@ public record PipelineSpec(
   }
 
   public PipelineSpec {
-    steps = List.copyOf(steps);
+    String defaultDag = pipeline;
+    steps = steps.stream().map(s -> s.inDag(defaultDag)).toList();
+    Map<String, Dag> declared = new LinkedHashMap<>();
+    declared.put(pipeline, new Dag(description, schedule, null));
+    if (dags != null) {
+      declared.putAll(dags);
+    }
+    dags = java.util.Collections.unmodifiableMap(declared);
     Map<String, Step> byId = new HashMap<>();
     for (Step s : steps) {
       if (byId.put(s.id(), s) != null) {
         throw new IllegalArgumentException("pipeline " + pipeline + ": step id '" + s.id() + "' is declared twice");
       }
       checkEngine(pipeline, s);
+      if (!dags.containsKey(s.dag())) {
+        throw new IllegalArgumentException("pipeline " + pipeline + ": step '" + s.id() + "' is in dag '" + s.dag()
+            + "', which is not declared under dags: (declared: " + dags.keySet() + ")");
+      }
+    }
+    for (Map.Entry<String, Dag> d : dags.entrySet()) {
+      if (d.getValue().after() != null && !dags.containsKey(d.getValue().after())) {
+        throw new IllegalArgumentException("pipeline " + pipeline + ": dag '" + d.getKey() + "' runs after '"
+            + d.getValue().after() + "', which is not a dag of this spec");
+      }
     }
     for (Step s : steps) {
       for (String d : s.dependsOn()) {
@@ -96,6 +158,13 @@ public record PipelineSpec(
     }
     if (s.engine() == null || !ENGINES.contains(s.engine())) {
       throw new IllegalArgumentException(where + ": engine must be one of " + ENGINES + ", got " + s.engine());
+    }
+    if (s.isPython() && (s.venv() == null || s.venv().isBlank())) {
+      throw new IllegalArgumentException(where + ": a python step names the service virtualenv its program runs in "
+          + "(venv: feast, for .cache/venvs/feast)");
+    }
+    if (!s.isPython() && s.venv() != null) {
+      throw new IllegalArgumentException(where + ": venv is for python steps; an " + s.engine() + " step runs onering");
     }
     if (s.isStreaming()) {
       if (s.command().size() < 2 || !STREAM_COMMAND.equals(s.command().get(0))) {
@@ -126,18 +195,43 @@ public record PipelineSpec(
 
   /**
    * The steps for one runtime in an order that respects dependencies, declaration order breaking
-   * ties. A dependency on a step of another runtime is dropped: that input arrives another way.
+   * ties. A dependency on a step of another runtime is looked through to what that step waits for
+   * (drift after deploy, a stack-only step, still waits for train in the embedded runtime); a
+   * dependency with nothing of this runtime behind it is dropped: that input arrives another way.
+   * platform/airflow/plugins/onering_airflow/spec.py ({@code upstream}) reads it the same way.
    */
   public List<Step> plan(String runtime) {
     List<Step> selected = steps.stream().filter(s -> s.runsIn(runtime)).toList();
     Set<String> ids = new HashSet<>();
     selected.forEach(s -> ids.add(s.id()));
+    Map<String, Step> byId = new HashMap<>();
+    steps.forEach(s -> byId.put(s.id(), s));
     List<Step> pruned = new ArrayList<>();
     for (Step s : selected) {
-      pruned.add(new Step(s.id(), s.command(), s.engine(), s.runtimes(),
-          s.dependsOn().stream().filter(ids::contains).toList(), s.description()));
+      List<String> deps = new ArrayList<>();
+      lookThrough(s.dependsOn(), ids, byId, deps, new HashSet<>());
+      pruned.add(s.withDependsOn(deps));
     }
     return topologicalOrder(pruned);
+  }
+
+  private static void lookThrough(List<String> deps, Set<String> selected, Map<String, Step> byId, List<String> out,
+      Set<String> seen) {
+    for (String d : deps) {
+      if (!seen.add(d)) {
+        continue;
+      }
+      if (selected.contains(d)) {
+        out.add(d);
+      } else {
+        lookThrough(byId.get(d).dependsOn(), selected, byId, out, seen);
+      }
+    }
+  }
+
+  /** The steps of one DAG, in declaration order. */
+  public List<Step> stepsOf(String dag) {
+    return steps.stream().filter(s -> s.dag().equals(dag)).toList();
   }
 
   private static List<Step> topologicalOrder(List<Step> steps) {

@@ -3,6 +3,7 @@ package dev.onering.pipeline;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.onering.gold.InstrumentSummary;
+import dev.onering.ml.ModelSection;
 import dev.onering.simulator.Manifest;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param prices daily candles for a few symbols, for the price chart
  * @param intraday 1-minute bars of one symbol on its last day, for the intraday chart
  * @param dataset the simulator's manifest when the run generated its data, else null
+ * @param model the trained model against its baselines, and its drift; null when train did not run
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunReport(
@@ -35,7 +37,8 @@ public record RunReport(
     IntradaySeries intraday,
     List<InstrumentSummary> instruments,
     Manifest dataset,
-    Object quality) {
+    Object quality,
+    ModelSection model) {
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Candle(

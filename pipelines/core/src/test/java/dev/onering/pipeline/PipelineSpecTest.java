@@ -58,6 +58,50 @@ class PipelineSpecTest {
   }
 
   @Test
+  void theMlDagRunsAfterMedallionAndTheRunnerLooksThroughStackOnlySteps() {
+    PipelineSpec spec = PipelineSpec.medallion();
+    assertThat(spec.dags().get("ml").after()).isEqualTo("medallion");
+    assertThat(spec.stepsOf("ml")).extracting(PipelineSpec.Step::id)
+        .containsExactly("features", "train", "register", "materialize", "deploy", "drift");
+    assertThat(spec.stepsOf("medallion")).extracting(PipelineSpec.Step::id).contains("gold").doesNotContain("features");
+    List<PipelineSpec.Step> embedded = spec.plan("embedded");
+    PipelineSpec.Step drift = embedded.stream().filter(s -> s.id().equals("drift")).findFirst().orElseThrow();
+    // deploy, materialize and register are stack-only: drift waits for what they wait for.
+    assertThat(drift.dependsOn()).containsExactly("train");
+    assertThat(embedded).extracting(PipelineSpec.Step::id).doesNotContain("register", "materialize", "deploy")
+        .containsSubsequence("publish-gold", "features", "train", "drift");
+    PipelineSpec.Step materialize = spec.steps().stream().filter(s -> s.id().equals("materialize")).findFirst().orElseThrow();
+    assertThat(materialize.isPython()).isTrue();
+    assertThat(materialize.venv()).isEqualTo("feast");
+    assertThat(materialize.commandFor(java.time.LocalDate.of(2026, 9, 1))).last().isEqualTo("2026-09-01T23:59:59");
+  }
+
+  @Test
+  void aPythonStepNeedsAVenvAndAStepsDagMustBeDeclared() {
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        steps:
+          - {id: a, command: [feast], engine: python}
+        """)).rootCause().hasMessageContaining("a python step names the service virtualenv");
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        steps:
+          - {id: a, command: [a], engine: light, venv: feast}
+        """)).rootCause().hasMessageContaining("venv is for python steps");
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        steps:
+          - {id: a, command: [a], engine: light, dag: ml}
+        """)).rootCause().hasMessageContaining("dag 'ml', which is not declared under dags:");
+    assertThatThrownBy(() -> parse("""
+        pipeline: p
+        dags: {ml: {after: nope}}
+        steps:
+          - {id: a, command: [a], engine: light, dag: ml}
+        """)).rootCause().hasMessageContaining("runs after 'nope'");
+  }
+
+  @Test
   void theStreamingJobIsAStackStepTheLocalRunnerNeverPlans() {
     PipelineSpec spec = PipelineSpec.medallion();
     List<PipelineSpec.Step> streaming = spec.steps().stream().filter(PipelineSpec.Step::isStreaming).toList();
@@ -73,7 +117,7 @@ class PipelineSpecTest {
         pipeline: p
         steps:
           - {id: a, command: [a], engine: gpu}
-        """)).rootCause().hasMessageContaining("step 'a': engine must be one of [light, spark, flink], got gpu");
+        """)).rootCause().hasMessageContaining("step 'a': engine must be one of [light, spark, flink, python], got gpu");
     assertThatThrownBy(() -> parse("""
         pipeline: p
         steps:

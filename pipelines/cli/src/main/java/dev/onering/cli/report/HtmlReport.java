@@ -3,6 +3,9 @@ package dev.onering.cli.report;
 import static dev.onering.report.Html.esc;
 
 import dev.onering.gold.InstrumentSummary;
+import dev.onering.ml.DriftReport;
+import dev.onering.ml.ModelSection;
+import dev.onering.ml.TrainingReport;
 import dev.onering.pipeline.RunReport;
 import dev.onering.pipeline.RunReport.Candle;
 import dev.onering.pipeline.RunReport.PriceSeries;
@@ -36,7 +39,7 @@ public final class HtmlReport {
 
   /** Element ids of the sections, in page order; tests and the nav use the same names. */
   public static final List<String> SECTIONS =
-      List.of("kpis", "steps", "layers", "quarantine", "prices", "intraday", "instruments", "dataset", "quality");
+      List.of("kpis", "steps", "layers", "quarantine", "prices", "intraday", "instruments", "dataset", "quality", "model");
 
   public static String render(RunReport report) {
     Objects.requireNonNull(report, "report");
@@ -98,6 +101,9 @@ public final class HtmlReport {
       if (r.quality() != null) {
         quality(r.quality());
       }
+      if (r.model() != null && r.model().training() != null) {
+        model(r.model());
+      }
       h.append("</main>\n");
       h.append("<footer class=\"wrap foot\">Written by <code>onering</code> from the run report; ")
           .append("<code>report.json</code> beside this file holds the same data. Charts: Apache ECharts ")
@@ -127,7 +133,8 @@ public final class HtmlReport {
       }
       Map<String, String> nav = new LinkedHashMap<>();
       for (String id : SECTIONS) {
-        if ((id.equals("dataset") && r.dataset() == null) || (id.equals("quality") && r.quality() == null)) {
+        if ((id.equals("dataset") && r.dataset() == null) || (id.equals("quality") && r.quality() == null)
+            || (id.equals("model") && (r.model() == null || r.model().training() == null))) {
           continue;
         }
         nav.put(id, navName(id));
@@ -140,6 +147,7 @@ public final class HtmlReport {
         case "kpis" -> "Overview";
         case "layers" -> "Layers";
         case "instruments" -> "Instruments";
+        case "model" -> "Model";
         default -> Character.toUpperCase(id.charAt(0)) + id.substring(1);
       };
     }
@@ -449,6 +457,112 @@ public final class HtmlReport {
             .append("</strong>.");
       }
       h.append("</p>\n");
+    }
+
+    // ---- model ------------------------------------------------------------------------------
+
+    private void model(ModelSection m) {
+      TrainingReport t = m.training();
+      open("model", "Model", "XGBoost (trained in Java) predicting <em>" + esc(t.labelDefinition())
+          + "</em>, by walk-forward folds against two baselines fitted on the same training rows: the majority class,"
+          + " and the z-score rule \u201cbet on reversion when |z| &gt; 2\u201d. Scores are out of sample.");
+      h.append("<p class=\"note ").append(t.beatsBaselines() ? "ok" : "warn").append("\" id=\"model-verdict\">")
+          .append(esc(t.verdict())).append("</p>\n");
+      h.append("<dl class=\"facts facts-inline\">\n");
+      fact("Labelled rows", Fmt.count((long) t.labelledRows()) + " of " + Fmt.count((long) t.rows()));
+      fact("Base rate", Fmt.pct(t.baseRate()));
+      fact("Dates", t.firstDate() + " to " + t.lastDate());
+      fact("Folds", String.valueOf(t.folds().size()));
+      fact("Model trained on", t.trainFrom() + " to " + t.trainTo());
+      fact("Holdout", t.holdout().testFrom() + " to " + t.holdout().testTo());
+      h.append("</dl>\n");
+      chart("model-folds", 420, "AUC and log loss per fold, model against baselines");
+      h.append("<div class=\"table-scroll\"><table class=\"data compact\" id=\"fold-table\"><thead><tr>")
+          .append("<th>Fold</th><th>Trained on</th><th>Tested on</th><th class=\"n\">Train rows</th>")
+          .append("<th class=\"n\">Purged</th><th class=\"n\">Test rows</th><th class=\"n\">Base rate</th>")
+          .append("<th class=\"n\">AUC model / majority / z-rule</th><th class=\"n\">Log loss model / majority / z-rule</th>")
+          .append("<th class=\"n\">Accuracy model / majority / z-rule</th></tr></thead><tbody>\n");
+      for (TrainingReport.FoldResult f : t.folds()) {
+        h.append("<tr data-fold=\"").append(f.fold()).append("\"><td>").append(f.fold()).append("</td><td class=\"nowrap\">")
+            .append(span(f.trainFrom(), f.trainTo())).append("</td><td class=\"nowrap\">").append(span(f.testFrom(), f.testTo()))
+            .append("</td><td class=\"n\">").append(Fmt.count((long) f.trainRows()))
+            .append("</td><td class=\"n\">").append(Fmt.count((long) f.purged())).append("</td><td class=\"n\">")
+            .append(Fmt.count((long) f.testRows())).append("</td><td class=\"n\">").append(Fmt.pct(f.testBaseRate()))
+            .append("</td>");
+        triple(f.model().auc(), f.majority().auc(), f.zRule().auc(), 3, true);
+        triple(f.model().logLoss(), f.majority().logLoss(), f.zRule().logLoss(), 4, false);
+        triple(f.model().accuracy(), f.majority().accuracy(), f.zRule().accuracy(), 3, true);
+        h.append("</tr>\n");
+      }
+      TrainingReport.Comparison o = t.overall();
+      h.append("<tr class=\"total\" data-fold=\"all\"><td>all</td><td colspan=\"4\">pooled out-of-fold predictions</td>")
+          .append("<td class=\"n\">").append(Fmt.count((long) o.rows())).append("</td><td class=\"n\">")
+          .append(Fmt.pct(o.baseRate())).append("</td>");
+      triple(o.model().auc(), o.majority().auc(), o.zRule().auc(), 3, true);
+      triple(o.model().logLoss(), o.majority().logLoss(), o.zRule().logLoss(), 4, false);
+      triple(o.model().accuracy(), o.majority().accuracy(), o.zRule().accuracy(), 3, true);
+      h.append("</tr>\n</tbody></table></div>\n");
+      h.append("<div class=\"grid-2\">\n");
+      chart("model-importance", 60 + 26 * t.importance().size(), "Feature importance, share of total gain");
+      chart("model-calibration", 360, "Reliability: mean predicted probability against the observed rate, per bin");
+      h.append("</div>\n");
+      if (m.registration() != null) {
+        h.append("<p class=\"note\" id=\"model-registration\">Registered in MLflow as <code>onering</code> version ")
+            .append(esc(String.valueOf(m.registration().get("version")))).append(Boolean.TRUE.equals(m.registration().get("promoted"))
+                ? ", now the champion" : ", not promoted").append(" (").append(esc(String.valueOf(m.registration().get("reason"))))
+            .append(").</p>\n");
+      } else {
+        h.append("<p class=\"note muted\" id=\"model-registration\">Not registered: no MLflow in this runtime. The model ")
+            .append("(XGBoost JSON) and its training report are in <code>model/</code> beside this report.</p>\n");
+      }
+      drift(m.drift());
+      close();
+    }
+
+    /** Two days of one year as "08-22 to 09-03": the year is in the facts above the table. */
+    private static String span(java.time.LocalDate from, java.time.LocalDate to) {
+      if (from == null || to == null) {
+        return Fmt.NONE;
+      }
+      boolean oneYear = from.getYear() == to.getYear();
+      return (oneYear ? from.toString().substring(5) : from.toString()) + " to " + (oneYear ? to.toString().substring(5) : to);
+    }
+
+    /** Model, majority, z-rule in one cell; the model's figure bold when it is the best of the three. */
+    private void triple(double model, double majority, double zRule, int digits, boolean higherIsBetter) {
+      boolean best = higherIsBetter ? model > Math.max(nanLow(majority), nanLow(zRule))
+          : model < Math.min(majority, zRule);
+      h.append("<td class=\"n\">").append(best ? "<strong>" : "").append(esc(Fmt.num(model, digits)))
+          .append(best ? "</strong>" : "").append(" / ").append(esc(Fmt.num(majority, digits))).append(" / ")
+          .append(esc(Fmt.num(zRule, digits))).append("</td>");
+    }
+
+    private static double nanLow(double v) {
+      return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+    }
+
+    private void drift(DriftReport d) {
+      h.append("<h3 class=\"sub-head\">Feature drift</h3>\n");
+      if (d == null) {
+        h.append("<p class=\"note muted\" id=\"drift-table\">The drift step did not run or did not succeed; its row in ")
+            .append("<a href=\"#steps\">Steps</a> says why.</p>\n");
+        return;
+      }
+      h.append("<p class=\"note\" id=\"drift-summary\">Evidently compared the training window (")
+          .append(d.referenceFrom()).append(" to ").append(d.referenceTo()).append(", ").append(d.referenceRows())
+          .append(" days) with the ").append(d.currentRows()).append(" days after it (").append(d.currentFrom())
+          .append(" to ").append(d.currentTo()).append("): <strong>").append(d.drifted()).append(" of ")
+          .append(d.features().size()).append("</strong> features drifted. The full report: <code>drift/drift.html</code>.</p>\n");
+      h.append("<div class=\"table-scroll\"><table class=\"data compact\" id=\"drift-table\"><thead><tr><th>Feature</th>")
+          .append("<th>Test</th><th class=\"n\">Score</th><th>Drifted</th></tr></thead><tbody>\n");
+      for (DriftReport.Feature f : d.features()) {
+        h.append("<tr data-feature=\"").append(esc(f.name())).append("\"").append(f.drifted() ? " class=\"st-failed\"" : "")
+            .append("><td><code>").append(esc(f.name())).append("</code></td><td>").append(esc(f.stattest() == null ? Fmt.NONE
+                : f.stattest())).append("</td><td class=\"n\">").append(esc(Fmt.num(f.driftScore(), 4))).append("</td><td>");
+        badge(f.drifted() ? "drifted" : "stable", "", null);
+        h.append("</td></tr>\n");
+      }
+      h.append("</tbody></table></div>\n");
     }
 
     private void quality(Object quality) {

@@ -2,7 +2,12 @@ package dev.onering.cli.run;
 
 import dev.onering.cli.StepContext;
 import dev.onering.gold.GoldDailyRow;
+import dev.onering.cli.steps.TrainStep;
 import dev.onering.gold.InstrumentSummary;
+import dev.onering.ml.DriftReport;
+import dev.onering.ml.ModelSection;
+import dev.onering.ml.TrainingReport;
+import dev.onering.pipeline.Json;
 import dev.onering.pipeline.RunReport;
 import dev.onering.pipeline.StepResult;
 import dev.onering.serving.clickhouse.ChDb;
@@ -68,7 +73,25 @@ final class ReportBuilder {
     Instant finished = Instant.now();
     return new RunReport(runId, "medallion", "embedded", ctx.lake().root(), started, finished,
         Duration.between(started, finished).toMillis(), status, steps, layers, reasons, prices, intraday,
-        instruments, manifest, quality(steps));
+        instruments, manifest, quality(steps), model(byId));
+  }
+
+  /** The model section: train's report from the lake, register's and drift's results; null when train did not succeed. */
+  private ModelSection model(Map<String, StepResult> byId) {
+    StepResult train = byId.get("train");
+    if (train == null || !train.succeeded()) {
+      return null;
+    }
+    try {
+      TrainingReport training = TrainStep.latestReport(ctx.lakeFiles());
+      StepResult register = byId.get("register");
+      StepResult drift = byId.get("drift");
+      DriftReport driftReport = drift != null && drift.succeeded() && drift.details().get("report") != null
+          ? Json.MAPPER.convertValue(drift.details().get("report"), DriftReport.class) : null;
+      return new ModelSection(training, register != null && register.succeeded() ? register.details() : null, driftReport);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the training report for the run report", e);
+    }
   }
 
   /**

@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
           r = new StepResult(s.id(), request.runDate(), StepResult.Status.skipped, Instant.now(), 0, 0, 0, 0,
               Map.of("reason", "upstream step '" + blocked + "' did not succeed"), null, null);
         } else {
-          r = PipelineStep.run(Steps.get(s.id()), ctx, stepRequest(s.id(), request));
+          r = PipelineStep.run(Steps.of(s), ctx, stepRequest(s.id(), request));
         }
         if (r.status() != StepResult.Status.success && !(r.status() == StepResult.Status.skipped && blocked == null)) {
           notOk.add(s.id());
@@ -104,6 +104,7 @@ public final class RunCommand implements Callable<Integer> {
       }
       Progress.step("report");
       report = new ReportBuilder(ctx).build(runId, started, results, GenerateStep.readManifest(ctx));
+      keepModelFiles(ctx, runId, results, runDir);
     }
     ReportWriter.Written written = ReportWriter.write(report, HtmlReport::render, runDir);
     System.err.println();
@@ -112,6 +113,37 @@ public final class RunCommand implements Callable<Integer> {
     System.out.println(dev.onering.pipeline.Json.MAPPER.writeValueAsString(Map.of(
         "run_id", runId, "status", report.status(), "report", written.html().toAbsolutePath().toString())));
     return report.status() == StepResult.Status.failed ? 1 : 0;
+  }
+
+  /**
+   * Without MLflow (the embedded runtime) the run folder is where a user finds the model: the
+   * model and its training report under model/, Evidently's report under drift/.
+   */
+  private static void keepModelFiles(StepContext ctx, String runId, List<StepResult> results, Path runDir)
+      throws java.io.IOException {
+    dev.onering.lake.LakeFiles files = ctx.lakeFiles();
+    for (StepResult r : results) {
+      if (!r.succeeded()) {
+        continue;
+      }
+      if (r.step().equals("train")) {
+        copy(files, dev.onering.ml.ModelArtifacts.runDir(runId), List.of(dev.onering.ml.ModelArtifacts.MODEL_FILE, dev.onering.ml.ModelArtifacts.TRAINING_FILE),
+            runDir.resolve("model"));
+      } else if (r.step().equals("drift")) {
+        copy(files, dev.onering.ml.ModelArtifacts.driftDir(runId), dev.onering.cli.steps.DriftStep.OUTPUTS,
+            runDir.resolve("drift"));
+      }
+    }
+  }
+
+  private static void copy(dev.onering.lake.LakeFiles files, String dir, List<String> names, Path to)
+      throws java.io.IOException {
+    Files.createDirectories(to);
+    for (String n : names) {
+      try (java.io.InputStream in = files.open(dir + "/" + n)) {
+        Files.copy(in, to.resolve(n), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   /** The ingest date of a run is the dataset's last day, so a re-run imports into the same partition. */

@@ -48,14 +48,16 @@ class HtmlReportTest {
   @Test
   void fullReportHasEverySectionWithItsChart() {
     Document doc = parse(ReportFixtures.full());
-    for (String id : List.of("kpis", "steps", "layers", "quarantine", "prices", "intraday", "instruments", "dataset", "quality")) {
+    for (String id : List.of("kpis", "steps", "layers", "quarantine", "prices", "intraday", "instruments", "dataset", "quality",
+        "model")) {
       Element section = doc.getElementById(id);
       assertThat(section).as(id).isNotNull();
       assertThat(section.hasClass("omitted")).as(id).isFalse();
       assertThat(doc.select("nav a[href=#" + id + "]")).as("nav link to " + id).hasSize(1);
     }
     assertThat(doc.select("[data-chart]").eachAttr("data-chart"))
-        .containsExactly("steps", "layers", "quarantine", "prices", "intraday", "risk", "dataset");
+        .containsExactly("steps", "layers", "quarantine", "prices", "intraday", "risk", "dataset", "model-folds",
+            "model-importance", "model-calibration");
     assertThat(doc.getElementById("run-id").text()).isEqualTo("20261123T150200Z-demo");
     assertThat(doc.getElementById("run-status").text()).isEqualTo("success");
   }
@@ -174,7 +176,7 @@ class HtmlReportTest {
     rows.add(Map.of("suite", "silver_trades", "expectation", "not_null(price)", "success", true, "severity", "critical"));
     RunReport blocked = new RunReport(full.runId(), full.pipeline(), full.runtime(), full.lake(), full.startedAt(),
         full.finishedAt(), full.durationMs(), full.status(), full.steps(), full.layers(), full.quarantineByReason(),
-        full.prices(), full.intraday(), full.instruments(), full.dataset(), rows);
+        full.prices(), full.intraday(), full.instruments(), full.dataset(), rows, null);
     assertThat(parse(blocked).selectFirst("#quality-summary").text()).isEqualTo("2 expectations checked, 1 failed; "
         + "critical, so promotion was stopped: silver_batch_stats.mean(quarantine_share).");
   }
@@ -184,7 +186,7 @@ class HtmlReportTest {
     RunReport full = ReportFixtures.full();
     RunReport other = new RunReport(full.runId(), full.pipeline(), full.runtime(), full.lake(), full.startedAt(),
         full.finishedAt(), full.durationMs(), full.status(), full.steps(), full.layers(), full.quarantineByReason(),
-        full.prices(), full.intraday(), full.instruments(), full.dataset(), Map.of("suite", "silver<trades>", "passed", 12));
+        full.prices(), full.intraday(), full.instruments(), full.dataset(), Map.of("suite", "silver<trades>", "passed", 12), null);
     Document doc = parse(other);
     assertThat(doc.selectFirst("#quality pre.json").text()).contains("\"suite\" : \"silver<trades>\"");
   }
@@ -214,8 +216,33 @@ class HtmlReportTest {
   }
 
   @Test
+  void theModelSectionShowsTheVerdictTheFoldsAgainstTheBaselinesAndTheDriftTable() throws Exception {
+    Document doc = parse(ReportFixtures.full());
+    assertThat(doc.selectFirst("nav a[href=#model]")).isNotNull();
+    assertThat(doc.getElementById("model-verdict").text()).startsWith("The model does NOT beat both baselines");
+    assertThat(doc.getElementById("model-verdict").hasClass("warn")).isTrue();
+    assertThat(doc.select("#fold-table tbody tr")).hasSize(5); // four folds and the pooled row
+    assertThat(doc.selectFirst("#fold-table tr[data-fold=all]").text()).contains("0.650 / 0.500 / 0.550");
+    assertThat(doc.select("#model [data-chart]")).extracting(e -> e.attr("data-chart"))
+        .containsExactly("model-folds", "model-importance", "model-calibration");
+    assertThat(doc.select("#drift-table tbody tr")).hasSize(2);
+    assertThat(doc.selectFirst("#drift-table tr[data-feature=rv_20] .badge").text()).isEqualTo("drifted");
+    assertThat(doc.getElementById("drift-summary").text()).contains("1 of 2");
+    assertThat(doc.getElementById("model-registration").text()).contains("no MLflow");
+    // The charts read the embedded JSON by its snake_case names: a camelCase field would draw nothing.
+    JsonNode data = Json.MAPPER.readTree(doc.getElementById("report-data").data());
+    JsonNode training = data.path("model").path("training");
+    assertThat(training.path("calibration").get(0).has("mean_predicted")).isTrue();
+    assertThat(training.path("calibration").get(0).has("observed_rate")).isTrue();
+    assertThat(training.path("folds").get(0).path("z_rule").has("log_loss")).isTrue();
+    assertThat(training.path("importance").get(0).has("gain_share")).isTrue();
+    RunReport noModel = ReportFixtures.failed("boom");
+    assertThat(parse(noModel).getElementById("model")).isNull();
+  }
+
+  @Test
   void reportWithNothingButAnIdRenders() {
-    RunReport empty = new RunReport("bare", null, null, null, null, null, 0, null, null, null, null, null, null, null, null, null);
+    RunReport empty = new RunReport("bare", null, null, null, null, null, 0, null, null, null, null, null, null, null, null, null, null);
     Document doc = parse(empty);
     assertThat(doc.getElementById("run-status").text()).isEqualTo("unknown");
     for (String id : DATA_SECTIONS) {
@@ -230,7 +257,7 @@ class HtmlReportTest {
     RunReport failed = ReportFixtures.failed(error);
     RunReport report = new RunReport("run<1>&", failed.pipeline(), failed.runtime(), "/lake/<odd>&dir", failed.startedAt(),
         failed.finishedAt(), failed.durationMs(), failed.status(), failed.steps(), null, Map.of("dupl</script>icate", 3L),
-        List.of(ReportFixtures.series("<b>X&Y</b>", "equity", 5, 10)), null, null, null, null);
+        List.of(ReportFixtures.series("<b>X&Y</b>", "equity", 5, 10)), null, null, null, null, null);
     String html = HtmlReport.render(report);
     Document doc = Jsoup.parse(html);
 

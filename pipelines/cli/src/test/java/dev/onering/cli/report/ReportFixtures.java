@@ -95,7 +95,7 @@ final class ReportFixtures {
         List.of(series("AAPL", "equity", 40, 190), series("BTC-USDT", "crypto", 40, 60_000)),
         intraday("AAPL", 30), List.of(summary("AAPL", "equity", 190, 201.5, 0.18, -0.051, 1.2, 55.0),
             summary("BTC-USDT", "crypto", 60_000, 57_300, 0.61, -0.12, -2.4, 28.5)),
-        manifest, quality);
+        manifest, quality, model());
   }
 
   private static Map<String, Object> expectation(String name, boolean success, Object observed, String severity) {
@@ -108,6 +108,33 @@ final class ReportFixtures {
   }
 
   /** A wave with a drift; the first 19 days have no SMA and the first 14 no RSI, as in Gold. */
+  /** A model section as train, register and drift leave it: four folds, a model that loses on log loss. */
+  static dev.onering.ml.ModelSection model() {
+    java.util.List<dev.onering.ml.TrainingReport.FoldResult> folds = new java.util.ArrayList<>();
+    for (int f = 1; f <= 4; f++) {
+      LocalDate from = LocalDate.of(2026, 9, 1).plusDays(5L * f);
+      folds.add(new dev.onering.ml.TrainingReport.FoldResult(f, LocalDate.of(2026, 8, 20), from.minusDays(6), from,
+          from.plusDays(4), 200 + 40 * f, 48, 30, 0.5, new dev.onering.ml.Metrics.Scores(0.6 + 0.02 * f, 0.68, 0.58),
+          new dev.onering.ml.Metrics.Scores(0.5, 0.693, 0.5), new dev.onering.ml.Metrics.Scores(0.55, 0.67, 0.56)));
+    }
+    var overall = new dev.onering.ml.TrainingReport.Comparison(192, 0.5, new dev.onering.ml.Metrics.Scores(0.65, 0.68, 0.58),
+        new dev.onering.ml.Metrics.Scores(0.5, 0.693, 0.5), new dev.onering.ml.Metrics.Scores(0.55, 0.67, 0.56));
+    var training = new dev.onering.ml.TrainingReport("onering", T0, "20261123T150200Z-demo", "label",
+        "1 when |zscore_20| five trading days later is below today's", 5, List.of("ret_1", "zscore_20", "rsi_14"),
+        Map.of("max_depth", 3, "eta", 0.05), 1256, 632, 0.503, LocalDate.of(2026, 8, 28), LocalDate.of(2026, 9, 25),
+        folds, overall, folds.get(3), LocalDate.of(2026, 8, 20), LocalDate.of(2026, 9, 14),
+        List.of(new dev.onering.ml.TrainingReport.Importance("zscore_20", 120.5, 0.6, 40),
+            new dev.onering.ml.TrainingReport.Importance("rsi_14", 60.2, 0.3, 22),
+            new dev.onering.ml.TrainingReport.Importance("ret_1", 20.1, 0.1, 9)),
+        dev.onering.ml.Calibration.bins(new double[] {0.1, 0.2, 0.35, 0.5, 0.55, 0.8, 0.9}, new int[] {0, 0, 1, 0, 1, 1, 1}, 10),
+        false, "The model does NOT beat both baselines: out of fold, the model's AUC is 0.650 and log loss 0.6800; "
+            + "majority class 0.500 / 0.6930; z-score rule 0.550 / 0.6700.");
+    var drift = new dev.onering.ml.DriftReport(LocalDate.of(2026, 8, 20), LocalDate.of(2026, 9, 14), LocalDate.of(2026, 9, 15),
+        LocalDate.of(2026, 9, 30), 26, 16, List.of(new dev.onering.ml.DriftReport.Feature("zscore_20", 0.42, "ks", false),
+            new dev.onering.ml.DriftReport.Feature("rv_20", 0.001, "ks", true)), "/lake/gold/ml/drift/x/drift.html");
+    return new dev.onering.ml.ModelSection(training, null, drift);
+  }
+
   static PriceSeries series(String symbol, String assetClass, int days, double level) {
     List<Candle> candles = new ArrayList<>();
     for (int i = 0; i < days; i++) {
@@ -150,7 +177,7 @@ final class ReportFixtures {
         step("gold", Status.skipped, 4_700, 0, 0, 0, 0, Map.of("reason", "upstream step 'silver' did not succeed"), null));
     return new RunReport(
         "20261123T150200Z-failed", "medallion", "embedded", "/tmp/onering/data/lake", T0, T0.plusMillis(4_700), 4_700,
-        Status.failed, steps, null, null, null, null, null, null, null);
+        Status.failed, steps, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -226,7 +253,7 @@ final class ReportFixtures {
     Instant end = T0.plus(Duration.ofMillis(42_350));
     return new RunReport(
         "20261123T150200Z-a1b2c3", "medallion", "embedded", "/home/dev/onering/data/lake", T0, end, 42_350,
-        Status.success, steps, layers, quarantine, prices, intraday, summaries, manifest, null);
+        Status.success, steps, layers, quarantine, prices, intraday, summaries, manifest, null, null);
   }
 
   private static DailyBar dailyBar(String symbol, LocalDate date, List<Tick> ticks) {

@@ -100,7 +100,16 @@ class MedallionPipelineTest {
     for (String layer : List.of("bronze", "silver", "gold", "quarantine")) {
       assertThat(firstReport.get("layers").get(layer).asLong()).as(layer).isPositive();
     }
-    firstReport.get("steps").forEach(s -> assertThat(s.get("status").asText()).as(s.get("step").asText()).isEqualTo("success"));
+    firstReport.get("steps").forEach(s -> {
+      String id = s.get("step").asText();
+      // 24 days are too few for walk-forward (a label needs 20 days before and 5 after): train skips and
+      // says so, and drift has no model to compare with. features still builds the table.
+      boolean tooShortToTrain = id.equals("train") || id.equals("drift");
+      assertThat(s.get("status").asText()).as(id).isEqualTo(tooShortToTrain ? "skipped" : "success");
+      if (tooShortToTrain) {
+        assertThat(s.get("details").get("reason").asText()).as(id).containsAnyOf("labelled dates", "no trained model");
+      }
+    });
     assertThat(Files.exists(dir.resolve("out/runs/it-1/report.html"))).isTrue();
   }
 

@@ -135,7 +135,8 @@ public final class GoldPublisher {
     ps.addBatch();
   }
 
-  private static <T> long copy(
+  /** COPY of {@code rows} into {@code table} in the caller's transaction, each row rendered by {@code line}. */
+  static <T> long copy(
       Connection c, String table, List<String> columns, List<T> rows, BiConsumer<StringBuilder, T> line)
       throws SQLException {
     String sql = "COPY " + table + " (" + GoldTables.columnList(columns) + ") FROM STDIN (FORMAT text)";
@@ -218,7 +219,7 @@ public final class GoldPublisher {
    * escaped or they would end the field or row. Doubles use {@link Double#toString}, which prints
    * enough digits to round-trip exactly (and NaN/Infinity as Postgres spells them).
    */
-  private static StringBuilder text(StringBuilder b, String s) {
+  static StringBuilder text(StringBuilder b, String s) {
     if (s == null) {
       return b.append("\\N");
     }
@@ -235,18 +236,18 @@ public final class GoldPublisher {
     return b;
   }
 
-  private static StringBuilder date(StringBuilder b, LocalDate d) {
+  static StringBuilder date(StringBuilder b, LocalDate d) {
     return d == null ? b.append("\\N") : b.append(d); // ISO yyyy-MM-dd, read as such whatever DateStyle
   }
 
-  private static StringBuilder num(StringBuilder b, Number n) {
+  static StringBuilder num(StringBuilder b, Number n) {
     if (n == null) {
       return b.append("\\N");
     }
     return n instanceof Double d ? b.append(Double.toString(d)) : b.append(n.toString());
   }
 
-  private static void rollbackQuietly(Connection c, Exception cause) {
+  static void rollbackQuietly(Connection c, Exception cause) {
     try {
       c.rollback();
     } catch (SQLException e) {

@@ -15,7 +15,9 @@ final class GoldTables {
   static final String INSTRUMENT_SUMMARY = "gold.instrument_summary";
   static final String PUBLICATIONS = "gold.publications";
   static final String QUALITY_RESULTS = "gold.quality_results";
-  static final Set<String> ALL = Set.of(DAILY_BARS, INSTRUMENT_SUMMARY, PUBLICATIONS, QUALITY_RESULTS);
+  /** Columns from pipelines/spec/features.yaml (FeatureSpec), not listed here. */
+  static final String FEATURES_DAILY = "gold.features_daily";
+  static final Set<String> ALL = Set.of(DAILY_BARS, INSTRUMENT_SUMMARY, PUBLICATIONS, QUALITY_RESULTS, FEATURES_DAILY);
 
   static final List<String> DAILY_COLUMNS = List.of(
       "symbol", "trade_date", "exchange", "asset_class", "source",

@@ -44,7 +44,7 @@ class PostgresMigrationsTest {
     int second = PostgresMigrations.apply(db, PostgresTestSupport.changelog());
 
     // Counted from the YAML itself, not from Liquibase.
-    assertThat(first).isEqualTo(changeSetsInChangelog()).isEqualTo(5);
+    assertThat(first).isEqualTo(changeSetsInChangelog()).isEqualTo(6);
     assertThat(rows(db, "SELECT count(*) FROM databasechangelog")).containsExactly(List.of((long) first));
     assertThat(second).isZero();
     assertThat(schemaSnapshot(db)).isEqualTo(schemaAfterFirst);

@@ -102,7 +102,8 @@ public final class LakeFs implements LakeFiles, Serializable {
     }
   }
 
-  private Path path(String relative) {
+  /** The Hadoop path of a lake path: file:// for a local lake, the s3a URI otherwise. */
+  public Path path(String relative) {
     return new Path(lake.isLocal() && !lake.root().startsWith("file:") ? "file://" + uri(relative) : uri(relative));
   }
 
