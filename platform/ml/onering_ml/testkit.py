@@ -1,0 +1,102 @@
+"""Pytest fixtures for the ML path's tests: the real servers, started once per test session
+(`pytest -p onering_ml.testkit`), stopped at its end.
+
+The two inputs the Java side will produce are made here until it does, each in one fixture so the
+lead can swap it: `feature_table` (the Spark `features` step's output; $ONERING_TEST_FEATURES_TABLE
+points at a real one instead) and `champion` (the Java `train` step's registered model; the fixture
+trains one with Python xgboost and logs it with the same flavors, metrics and alias).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from onering_ml import native, procs
+
+
+@pytest.fixture(scope="session")
+def ml_work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("ml")
+
+
+@pytest.fixture(scope="session")
+def feature_table(ml_work) -> Path:
+    """gold/features_daily: the fixture table, or $ONERING_TEST_FEATURES_TABLE."""
+    given = os.environ.get("ONERING_TEST_FEATURES_TABLE")
+    if given:
+        return Path(given)
+    from onering_ml import fixtures
+
+    return fixtures.write(fixtures.frame(fixtures.Spec()), ml_work / "lake" / "gold" / "features_daily")
+
+
+@pytest.fixture(scope="session")
+def redis_server(ml_work):
+    s = native.redis(ml_work)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def feast_env(ml_work, feature_table, redis_server) -> native.FeastEnv:
+    return native.FeastEnv(table=feature_table, registry=ml_work / "feast" / "registry.db", redis=redis_server.url)
+
+
+def table_window(table: Path):
+    """[first, last] event time of the table: what `feast materialize` is given to load all of it."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    ts = ds.dataset(str(table), format="parquet").to_table(columns=["event_timestamp"])["event_timestamp"]
+    lo, hi = pc.min_max(ts).values()
+    return lo.as_py(), hi.as_py() + timedelta(seconds=1)
+
+
+@pytest.fixture(scope="session")
+def materialized(feast_env) -> native.FeastEnv:
+    """`feast apply` then `feast materialize START END` over the whole table, into Redis."""
+    native.feast(feast_env, "apply")
+    native.materialize(feast_env, *table_window(feast_env.table))
+    return feast_env
+
+
+@pytest.fixture(scope="session")
+def feature_server(ml_work, materialized):
+    s = native.feature_server(materialized, ml_work)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(ml_work):
+    s = native.mlflow(ml_work)
+    yield s
+    s.stop()
+
+
+def train_fixture_model(table: Path, mlflow_url: str) -> dict:
+    """Runs onering_ml.fixture_model in platform/mlflow's venv; returns what it registered."""
+    r = subprocess.run([str(procs.venv_bin("mlflow", "python")), "-m", "onering_ml.fixture_model",
+                        "--features", str(table), "--mlflow-url", mlflow_url],
+                       env={**os.environ, "PYTHONPATH": native.PYTHONPATH}, capture_output=True, text=True, timeout=900)
+    if r.returncode != 0:
+        raise RuntimeError(f"fixture model training failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def champion(feature_table, mlflow_server) -> dict:
+    """The registered model `onering` with alias `champion`: {run_id, version, metrics, ...}."""
+    return train_fixture_model(feature_table, mlflow_server.url)
+
+
+@pytest.fixture(scope="session")
+def bento_server(ml_work, mlflow_server, feature_server, feature_table, champion):
+    s = native.bento(ml_work, mlflow_url=mlflow_server.url, feast_url=feature_server.url, table=feature_table)
+    yield s
+    s.stop()
