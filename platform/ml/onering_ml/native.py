@@ -22,6 +22,8 @@ BENTO_DIR = ML / "bento_service"
 APP_DIR = ML / "streamlit"
 # The Python path every ML process gets: onering_ml, importable from any service's venv.
 PYTHONPATH = str(ML)
+# How long a server may take to answer its health check before the start counts as failed.
+STARTUP_SECONDS = float(os.environ.get("ONERING_ML_STARTUP_SECONDS", "300"))
 
 
 def redis(work: Path, port: int | None = None) -> Server:
@@ -62,7 +64,8 @@ def mlflow(work: Path, port: int | None = None) -> Server:
                           "--serve-artifacts", "--artifacts-destination", str(store / "artifacts")],
                log=work / "logs" / "mlflow.log")
     s.url = f"http://127.0.0.1:{port}"
-    return s.start().wait(f"{s.url}/health", timeout=120)
+    # Generous: on a loaded two-core machine the first start (database migrations) takes minutes.
+    return s.start().wait(f"{s.url}/health", timeout=STARTUP_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def feature_server(fenv: FeastEnv, work: Path, port: int | None = None) -> Serve
                          "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
                env=fenv.env(), log=work / "logs" / "feast.log")
     s.url = f"http://127.0.0.1:{port}"
-    return s.start().wait(f"{s.url}/health", timeout=120)
+    return s.start().wait(f"{s.url}/health", timeout=STARTUP_SECONDS)
 
 
 def bento(work: Path, *, mlflow_url: str, feast_url: str, table: Path | str, port: int | None = None,
@@ -111,8 +114,8 @@ def bento(work: Path, *, mlflow_url: str, feast_url: str, table: Path | str, por
     s.url = f"http://127.0.0.1:{port}"
     s.start()
     # Alive first (the process answers), then ready (a model is loaded) if asked.
-    s.wait(f"{s.url}/livez", timeout=120)
-    return s.wait(f"{s.url}/readyz", timeout=120) if wait_ready else s
+    s.wait(f"{s.url}/livez", timeout=STARTUP_SECONDS)
+    return s.wait(f"{s.url}/readyz", timeout=STARTUP_SECONDS) if wait_ready else s
 
 
 def streamlit(work: Path, *, model_url: str, mlflow_url: str, table: Path | str, port: int | None = None) -> Server:
@@ -124,5 +127,5 @@ def streamlit(work: Path, *, model_url: str, mlflow_url: str, table: Path | str,
                env={"PYTHONPATH": PYTHONPATH, "ONERING_MODEL_URL": model_url, "MLFLOW_TRACKING_URI": mlflow_url,
                     "ONERING_FEATURES_TABLE": str(table)})
     s.url = f"http://127.0.0.1:{port}"
-    return s.start().wait(f"{s.url}/_stcore/health", timeout=120)
+    return s.start().wait(f"{s.url}/_stcore/health", timeout=STARTUP_SECONDS)
 
