@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what `make stack-check` needs on a fresh Debian machine (CI and developers):
 # docker-compose 1.29 (only to validate compose.yaml; no Docker engine), promtool (Debian's
-# `prometheus` package ships it), PyYAML and pytest for /usr/bin/python3, shellcheck.
+# `prometheus` package ships it), PyYAML and pytest for /usr/bin/python3, shellcheck; for the ML
+# path's tests (make test-ml): redis-server (Feast's online store) and chromium with a font (the
+# Streamlit page, driven by npm playwright-core).
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
@@ -11,9 +13,12 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 
 if ((${#need[@]} == 0)); then
-  echo "install-ci-tools: docker-compose, promtool, shellcheck, python3-yaml, python3-pytest already present"
+  echo "install-ci-tools: docker-compose, promtool, shellcheck, python3-yaml, python3-pytest, redis-server, chromium already present"
   exit 0
 fi
 sudo=""

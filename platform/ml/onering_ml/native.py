@@ -6,6 +6,7 @@ the same commands. Standard library only.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -62,7 +63,9 @@ def mlflow(work: Path, port: int | None = None) -> Server:
     s = Server("mlflow", [str(venv_bin("mlflow", "mlflow")), "server", "--host", "127.0.0.1", "--port", str(port),
                           "--workers", "1", "--backend-store-uri", f"sqlite:///{store / 'mlflow.db'}",
                           "--serve-artifacts", "--artifacts-destination", str(store / "artifacts")],
-               log=work / "logs" / "mlflow.log")
+               # The server's job runner (huey workers, for GenAI jobs) is three more processes the
+               # ML path never uses.
+               env={"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}, log=work / "logs" / "mlflow.log")
     s.url = f"http://127.0.0.1:{port}"
     # Generous: on a loaded two-core machine the first start (database migrations) takes minutes.
     return s.start().wait(f"{s.url}/health", timeout=STARTUP_SECONDS)
@@ -129,3 +132,12 @@ def streamlit(work: Path, *, model_url: str, mlflow_url: str, table: Path | str,
     s.url = f"http://127.0.0.1:{port}"
     return s.start().wait(f"{s.url}/_stcore/health", timeout=STARTUP_SECONDS)
 
+
+def train_fixture_model(table: Path, mlflow_url: str) -> dict:
+    """Runs onering_ml.fixture_model in platform/mlflow's venv; returns what it registered."""
+    r = subprocess.run([str(venv_bin("mlflow", "python")), "-m", "onering_ml.fixture_model",
+                        "--features", str(table), "--mlflow-url", mlflow_url],
+                       env={**os.environ, "PYTHONPATH": PYTHONPATH}, capture_output=True, text=True, timeout=900)
+    if r.returncode != 0:
+        raise RuntimeError(f"fixture model training failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])

@@ -70,17 +70,19 @@ class Server:
         return self
 
     def wait(self, probe: str, timeout: float = 90.0, ready=lambda status: status == 200) -> "Server":
-        """Polls `probe` until `ready(status)`; fails with the log's tail if the process dies or the
-        deadline passes."""
+        """Polls `probe` until `ready(status)`; stops the server and fails with the log's tail if the
+        process dies or the deadline passes."""
         deadline = time.monotonic() + timeout
         while True:
             if self.proc is not None and self.proc.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before it was ready; "
                                    f"its log {self.log}:\n{self.tail()}")
             status = http_status(probe, timeout=2)
             if status is not None and ready(status):
                 return self
             if time.monotonic() > deadline:
+                self.stop()
                 raise TimeoutError(f"{self.name} not ready at {probe} after {timeout:.0f}s (last status {status}); "
                                    f"its log {self.log}:\n{self.tail()}")
             time.sleep(0.5)

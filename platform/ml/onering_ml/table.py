@@ -7,7 +7,7 @@ bucket per zone: s3a://gold/features_daily) or `s3a://bucket/prefix`. Needs pyar
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -67,3 +67,13 @@ def read(uri: str, contract: Contract, *, symbol: str | None = None, start: date
     frame = dataset.to_table(filter=expr, columns=columns).to_pandas()
     sort = [c for c in (sym, day) if c in frame.columns]
     return frame.sort_values(sort).reset_index(drop=True) if sort else frame
+
+
+def window(uri: str | Path) -> tuple[datetime, datetime]:
+    """[first, last + 1 s] of the table's event times: the `feast materialize` window that loads all of it.
+    Spark's _SUCCESS and other _/. files are not data."""
+    import pyarrow.compute as pc
+
+    ts = ds.dataset(str(uri), format="parquet").to_table(columns=["event_timestamp"])["event_timestamp"]
+    lo, hi = pc.min_max(ts).values()
+    return lo.as_py(), hi.as_py() + timedelta(seconds=1)

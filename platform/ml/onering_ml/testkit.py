@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from onering_ml import native, procs
+from onering_ml import table as table_mod
 
 
 @pytest.fixture(scope="session")
@@ -47,21 +47,11 @@ def feast_env(ml_work, feature_table, redis_server) -> native.FeastEnv:
     return native.FeastEnv(table=feature_table, registry=ml_work / "feast" / "registry.db", redis=redis_server.url)
 
 
-def table_window(table: Path):
-    """[first, last] event time of the table: what `feast materialize` is given to load all of it."""
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    ts = ds.dataset(str(table), format="parquet").to_table(columns=["event_timestamp"])["event_timestamp"]
-    lo, hi = pc.min_max(ts).values()
-    return lo.as_py(), hi.as_py() + timedelta(seconds=1)
-
-
 @pytest.fixture(scope="session")
 def materialized(feast_env) -> native.FeastEnv:
     """`feast apply` then `feast materialize START END` over the whole table, into Redis."""
     native.feast(feast_env, "apply")
-    native.materialize(feast_env, *table_window(feast_env.table))
+    native.materialize(feast_env, *table_mod.window(feast_env.table))
     return feast_env
 
 
@@ -79,20 +69,10 @@ def mlflow_server(ml_work):
     s.stop()
 
 
-def train_fixture_model(table: Path, mlflow_url: str) -> dict:
-    """Runs onering_ml.fixture_model in platform/mlflow's venv; returns what it registered."""
-    r = subprocess.run([str(procs.venv_bin("mlflow", "python")), "-m", "onering_ml.fixture_model",
-                        "--features", str(table), "--mlflow-url", mlflow_url],
-                       env={**os.environ, "PYTHONPATH": native.PYTHONPATH}, capture_output=True, text=True, timeout=900)
-    if r.returncode != 0:
-        raise RuntimeError(f"fixture model training failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="session")
 def champion(feature_table, mlflow_server) -> dict:
     """The registered model `onering` with alias `champion`: {run_id, version, metrics, ...}."""
-    return train_fixture_model(feature_table, mlflow_server.url)
+    return native.train_fixture_model(feature_table, mlflow_server.url)
 
 
 @pytest.fixture(scope="session")
@@ -100,3 +80,31 @@ def bento_server(ml_work, mlflow_server, feature_server, feature_table, champion
     s = native.bento(ml_work, mlflow_url=mlflow_server.url, feast_url=feature_server.url, table=feature_table)
     yield s
     s.stop()
+
+
+PREDICT_SCRIPT = """
+import json, sys
+import mlflow, pyarrow.parquet as pq
+from onering_ml import contract
+url, uri, table, rows = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+mlflow.set_tracking_uri(url)
+c = contract.load()
+frame = pq.read_table(table).to_pandas()
+model = mlflow.pyfunc.load_model(uri)
+out = []
+for symbol, day in rows:
+    row = frame[(frame["symbol"] == symbol) & (frame["trade_date"].astype(str) == day)]
+    out.append(float(model.predict(row[c.feature_names])[0]))
+print(json.dumps(out))
+"""
+
+
+def pyfunc_predict(mlflow_url: str, model_uri: str, table: Path, rows: list[tuple[str, str]]) -> list[float]:
+    """P(label = 1) for (symbol, trade date) rows of the table, by mlflow.pyfunc in platform/mlflow's
+    venv: the reference the model service's answers are checked against."""
+    r = subprocess.run([str(procs.venv_bin("mlflow", "python")), "-c", PREDICT_SCRIPT, mlflow_url, model_uri,
+                        str(table), json.dumps(rows)], env={**os.environ, "PYTHONPATH": native.PYTHONPATH},
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"pyfunc prediction failed:\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])

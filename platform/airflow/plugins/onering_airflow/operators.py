@@ -2,6 +2,8 @@
 step's JSON result (docs/step-contract.md) to XCom as the task's return value.
 
 - light: `java -cp /opt/onering/... dev.onering.cli.OneRing <step>` inside this worker;
+- python: `<venvs>/<venv>/bin/python -m <module> ...` inside this worker, with the step's service venv
+  (the ML DAG's materialize and deploy steps);
 - spark: submitted to the Spark master's REST server in cluster mode, polled until the driver
   ends; the driver writes its result to the shared results volume (`--result`);
 - flink: the job checked, or deployed, through Flink's REST API (FlinkJobOperator).
@@ -40,11 +42,14 @@ class OneRingStepOperator(BaseOperator):
     template_fields = ("run_date",)
     ui_color = "#f0e4d0"
 
-    def __init__(self, *, step_id: str, command: list[str], engine: str,
+    def __init__(self, *, step_id: str, command: list[str], engine: str, venv: str | None = None,
                  run_date: str = RUN_DATE_TEMPLATE, poll_seconds: float = 5.0, **kwargs):
         super().__init__(**kwargs)
-        if engine not in ("light", "spark"):
-            raise ValueError(f"step '{step_id}': OneRingStepOperator runs light and spark steps, not {engine!r}")
+        if engine not in ("light", "spark", "python"):
+            raise ValueError(f"step '{step_id}': OneRingStepOperator runs light, spark and python steps, not {engine!r}")
+        if (engine == "python") != (venv is not None):
+            raise ValueError(f"step '{step_id}': a python step, and only one, names its venv")
+        self.venv = venv
         self.step_id = step_id
         self.command = list(command)
         self.engine = engine
@@ -66,7 +71,13 @@ class OneRingStepOperator(BaseOperator):
         args = steps.step_args(self.command, self.run_date, result_file)
         self.log.info("step %s (%s): onering %s", self.step_id, self.engine, " ".join(args))
         if self.engine == "light":
-            result = self._run_light(args)
+            cmd = steps.java_command(args, steps.env_or("ONERING_DIST", steps.ONERING_HOME),
+                                     os.environ.get("ONERING_JAVA_OPTS", ""))
+            result = self._run_here(cmd, steps.step_env(dict(os.environ)))
+        elif self.engine == "python":
+            cmd = steps.python_command(args, self.venv, steps.env_or("ONERING_VENVS", steps.VENVS))
+            result = self._run_here(cmd, steps.python_env(dict(os.environ),
+                                                          steps.env_or("ONERING_PLATFORM", steps.PLATFORM)))
         else:
             result = self._run_spark(args, result_file)
         self.log.info("result: %s", json.dumps(result))
@@ -74,11 +85,9 @@ class OneRingStepOperator(BaseOperator):
             raise AirflowException(steps.failure_message(self.step_id, result))
         return result  # -> XCom return_value
 
-    # -- light: a java process here ------------------------------------------------------------
-    def _run_light(self, args: list[str]) -> dict:
-        cmd = steps.java_command(args, steps.env_or("ONERING_DIST", steps.ONERING_HOME),
-                                 os.environ.get("ONERING_JAVA_OPTS", ""))
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **steps.step_env(dict(os.environ))}
+    # -- light and python: a process here ------------------------------------------------------
+    def _run_here(self, cmd: list[str], step_env: dict[str, str]) -> dict:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **step_env}
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
         def pump_stderr():  # progress goes to stderr: stream it into the task log

@@ -5,14 +5,22 @@ Pure Python plus PyYAML: no Airflow import, no I/O beyond reading the spec file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 DEFAULT_SPEC = "/etc/onering/spec/medallion.yaml"
-ENGINES = ("light", "spark", "flink")
+ENGINES = ("light", "spark", "flink", "python")
 FLINK = "flink"
+# A python step is a module run with a service's venv (platform/<venv>/requirements.lock):
+# `<venvs>/<venv>/bin/python -m <command[0]> <command[1:]> --run-date D --result F`.
+PYTHON = "python"
+# Which DAG a step belongs to (`group`): onering_<group>. Steps without one are the medallion's.
+MEDALLION = "medallion"
+GROUP_OR_VENV = re.compile(r"^[a-z][a-z0-9_]*$")
+MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 STACK = "stack"
 EMBEDDED = "embedded"
 # A step without `runtimes` runs in both (PipelineSpec.java reads the spec the same way).
@@ -34,6 +42,12 @@ class Step:
     runtimes: tuple[str, ...]
     depends_on: tuple[str, ...]
     description: str
+    group: str = MEDALLION
+    venv: str | None = None
+
+    @property
+    def dag_id(self) -> str:
+        return f"onering_{self.group}"
 
     @property
     def task_id(self) -> str:
@@ -61,7 +75,15 @@ class Spec:
 
     def batch_commands(self) -> set[str]:
         """The batch CLI's subcommands the spec uses (dev.onering.cli.OneRing): light and spark steps."""
-        return {s.command[0] for s in self.steps if s.engine != FLINK}
+        return {s.command[0] for s in self.steps if s.engine not in (FLINK, PYTHON)}
+
+    def python_modules(self) -> set[str]:
+        """The modules python steps run (`python -m <module>`)."""
+        return {s.command[0] for s in self.steps if s.engine == PYTHON}
+
+    def groups(self) -> list[str]:
+        """The DAG groups, in the order the spec first names them."""
+        return list(dict.fromkeys(s.group for s in self.steps))
 
     def stream_commands(self) -> set[str]:
         """The streaming CLI's commands the spec uses (dev.onering.stream.cli.StreamCli): flink steps."""
@@ -107,6 +129,12 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
         runtimes = _tuple(raw.get("runtimes"), "runtimes", sid) if "runtimes" in raw else DEFAULT_RUNTIMES
         if engine == FLINK:
             _check_flink_step(sid, command, runtimes, source)
+        group = raw.get("group", MEDALLION)
+        if not isinstance(group, str) or not GROUP_OR_VENV.match(group):
+            raise SpecError(f"{source}: step '{sid}': group must be a lower-case name (the DAG is onering_<group>), "
+                            f"got {group!r}")
+        venv = raw.get("venv")
+        _check_python_step(sid, engine, command, venv, source)
         steps.append(
             Step(
                 id=sid,
@@ -115,6 +143,8 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
                 runtimes=runtimes,
                 depends_on=_tuple(raw.get("depends_on"), "depends_on", sid),
                 description=str(raw.get("description", "")).strip(),
+                group=group,
+                venv=venv,
             )
         )
     ids = {s.id for s in steps}
@@ -143,6 +173,20 @@ def _check_flink_step(sid: str, command: tuple[str, ...], runtimes: tuple[str, .
                         f"on this machine `onering stream demo` runs the job. Got runtimes {list(runtimes)}")
 
 
+def _check_python_step(sid: str, engine: str, command: tuple[str, ...], venv, source: str) -> None:
+    """A python step names its service's venv and a module to run; no other step names a venv."""
+    if engine != PYTHON:
+        if venv is not None:
+            raise SpecError(f"{source}: step '{sid}': only a python step takes a venv (engine is {engine})")
+        return
+    if not isinstance(venv, str) or not GROUP_OR_VENV.match(venv):
+        raise SpecError(f"{source}: step '{sid}': a python step needs `venv`, the service whose venv runs it "
+                        f"(platform/<venv>/requirements.lock, made by make py-setup), got {venv!r}")
+    if not MODULE.match(command[0]):
+        raise SpecError(f"{source}: step '{sid}': a python step's command is [<module>, <args>...], run as "
+                        f"`python -m <module>`; {command[0]!r} is not a module name")
+
+
 def _check_acyclic(spec: Spec, source: str) -> None:
     state: dict[str, int] = {}
     by_id = {s.id: s for s in spec.steps}
@@ -161,23 +205,25 @@ def _check_acyclic(spec: Spec, source: str) -> None:
         visit(s.id, [])
 
 
-def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark")) -> list[Step]:
-    """Steps that run in the stack on the given engines, in spec order.
+def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark"), group: str | None = MEDALLION) -> list[Step]:
+    """Steps of one DAG group (every group with None) that run in the stack on the given engines,
+    in spec order.
 
     Only steps whose runtimes include `stack` go into Airflow. A dependency on a step that does
     not run in the stack (e.g. `generate`, which feeds the embedded demo) is dropped: in the
     stack that data arrives from ingestion instead. Dependencies on stack steps of another
     engine (the streaming job) are dropped too: those run in their own DAG.
     """
-    selected = [s for s in spec.steps if STACK in s.runtimes and s.engine in engines]
-    return selected
+    return [s for s in spec.steps
+            if STACK in s.runtimes and s.engine in engines and (group is None or s.group == group)]
 
 
 def upstream(step: Step, selected: list[Step], spec: Spec) -> list[str]:
     """The task ids a selected step waits for inside its DAG.
 
     A dependency outside the selection is looked through: if `gold` depended on an embedded-only
-    step that itself depended on `silver`, `gold` still waits for `silver`.
+    step that itself depended on `silver`, `gold` still waits for `silver`. A dependency on another
+    group's step is another DAG's: looked through as well, so it adds no task here.
     """
     ids = {s.id for s in selected}
     out: list[str] = []

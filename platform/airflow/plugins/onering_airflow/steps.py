@@ -14,6 +14,10 @@ ONERING_HOME = "/opt/onering"
 # The streaming job's entry class in onering-flink.jar: `onering stream job` (StreamJob.ENTRY_CLASS).
 FLINK_ENTRY_CLASS = "dev.onering.stream.job.StreamJob"
 FLINK_JAR = f"{ONERING_HOME}/flink/onering-flink.jar"
+# Python steps: the services' venvs (one per platform/<service>/requirements.lock) and platform/,
+# whose ml/ folder holds the modules they run. ONERING_VENVS / ONERING_PLATFORM override them.
+VENVS = f"{ONERING_HOME}/venvs"
+PLATFORM = "/etc/onering/platform"
 
 # Spark driver states (standalone master REST API): terminal ones end the poll.
 SPARK_DRIVER_DONE = {"FINISHED", "FAILED", "KILLED", "ERROR"}
@@ -26,7 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PASS_ENV_PREFIXES = ("ONERING_", "AWS_")
 # ...except the Airflow-side settings, which mean nothing to the step.
 NOT_PASSED = {"ONERING_SPARK_REST_URL", "ONERING_SPARK_MASTER_URL", "ONERING_FLINK_REST_URL",
-              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS", "ONERING_DIST"}
+              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS", "ONERING_DIST", "ONERING_VENVS", "ONERING_PLATFORM"}
 
 
 class StepResultError(ValueError):
@@ -48,6 +52,18 @@ def step_args(command, run_date: str | None, result_file: str | None = None) -> 
 def java_command(args: list[str], home: str = ONERING_HOME, java_opts: str = "") -> list[str]:
     """The `java` invocation for a light step, with the CLI jar and its lib/ on the classpath."""
     return ["java", *java_opts.split(), "-cp", f"{home}/onering-cli.jar:{home}/lib/*", MAIN_CLASS, *args]
+
+
+def python_command(args: list[str], venv: str, venvs: str) -> list[str]:
+    """A python step: `python -m <module> <args...>` with its service's venv (make py-setup makes
+    <venvs>/<venv> from platform/<venv>/requirements.lock; the stack's image has the same)."""
+    module, *rest = args
+    return [str(PurePosixPath(venvs, venv, "bin", "python")), "-m", module, *rest]
+
+
+def python_env(environ: dict[str, str], platform_dir: str) -> dict[str, str]:
+    """A python step's environment: the step environment, and onering_ml (platform/ml) importable."""
+    return {**step_env(environ), "PYTHONPATH": str(PurePosixPath(platform_dir, "ml"))}
 
 
 def step_env(environ: dict[str, str]) -> dict[str, str]:
