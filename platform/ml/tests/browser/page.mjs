@@ -14,14 +14,16 @@ if (!url || !text || !screenshot) {
 }
 const timeout = Number(timeoutArg || 120000);
 const profile = mkdtempSync(join(tmpdir(), 'onering-chromium-'));
-const browser = await chromium.launch({
+// A fresh profile each run (playwright passes it to chromium as --user-data-dir).
+const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
+  viewport: { width: 1400, height: 1000 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`],
+         '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = context.pages()[0] || await context.newPage();
   await page.goto(url, { timeout });
   await page.getByText(text, { exact: false }).first().waitFor({ timeout });
   // Streamlit shows a "running" widget while the script runs; the page is final once it is gone.
@@ -31,6 +33,6 @@ try {
   const body = await page.innerText('body');
   process.stdout.write(JSON.stringify({ text: body }) + '\n');
 } finally {
-  await browser.close();
+  await context.close();
   rmSync(profile, { recursive: true, force: true });
 }
