@@ -5,6 +5,8 @@
 #   featurestore venv: platform/featurestore/tests  (feast apply/materialize, online reads, the materialize step)
 #   evidently venv:    platform/ml/drift/tests      (drift.py on a table with a known shift, MLflow logging)
 #   streamlit venv:    platform/ml/tests            (the model service over HTTP, the app: AppTest and chromium)
+#   airflow venv:      platform/ml/dag_tests        (the onering_ml DAG's python steps with dag.test();
+#                                                    runs once platform/airflow has its lock)
 # `ml-test.sh drift` (or featurestore, serving) runs one suite.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/functions.sh"
@@ -13,10 +15,14 @@ cd "$ONERING_ROOT"
 venvs="${ONERING_VENVS:-${ONERING_ROOT}/.cache/venvs}"
 export PYTHONPATH="${ONERING_ROOT}/platform/ml" PYTHONDONTWRITEBYTECODE=1
 
-declare -A suite_venv=([featurestore]=featurestore [drift]=evidently [serving]=streamlit)
-declare -A suite_dir=([featurestore]=platform/featurestore/tests [drift]=platform/ml/drift/tests [serving]=platform/ml/tests)
+declare -A suite_venv=([featurestore]=featurestore [drift]=evidently [serving]=streamlit [dag]=airflow)
+declare -A suite_dir=([featurestore]=platform/featurestore/tests [drift]=platform/ml/drift/tests [serving]=platform/ml/tests
+                      [dag]=platform/ml/dag_tests)
 suites=("$@")
-((${#suites[@]} > 0)) || suites=(featurestore drift serving)
+if ((${#suites[@]} == 0)); then
+  suites=(featurestore drift serving)
+  [[ -f platform/airflow/requirements.lock ]] && suites+=(dag)
+fi
 
 browser=platform/ml/tests/browser
 installed() { (cd "${browser}" && node -p "require('./node_modules/playwright-core/package.json').version" 2>/dev/null) || true; }

@@ -49,9 +49,7 @@ def feature_table(lake: str, work: Path) -> Path:
     if any(table.glob("*.parquet")) or any(table.glob("*/*.parquet")):
         say(f"feature table: {table}")
         return table
-    from onering_ml import fixtures
-
-    table = fixtures.write(fixtures.frame(fixtures.Spec()), work / "fixture" / "features_daily")
+    table = native.fixture_table(work / "fixture" / "features_daily")
     say(f"no feature table at {table_mod.location(lake)} (run `make demo` first for the real one); "
         f"using the fixture table {table}")
     return table
@@ -89,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         fenv = native.FeastEnv(table=table, registry=work / "feast" / "registry.db", redis=redis.url)
         say("feast apply, feast materialize ...")
         native.feast(fenv, "apply")
-        native.materialize(fenv, *table_mod.window(table))
+        native.materialize_all(fenv)
         feast = up(native.feature_server(fenv, work, port("feast")))
         say("starting the MLflow server ...")
         mlflow = up(native.mlflow(work, port("mlflow")))

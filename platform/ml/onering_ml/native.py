@@ -96,6 +96,29 @@ def materialize(fenv: FeastEnv, start: datetime, end: datetime) -> subprocess.Co
     return feast(fenv, "materialize", start.strftime("%Y-%m-%dT%H:%M:%S"), end.strftime("%Y-%m-%dT%H:%M:%S"))
 
 
+def _in_venv(venv: str, code: str, *args: str) -> str:
+    """Runs Python code with a service's venv (for what needs its libraries, from any venv); returns stdout."""
+    r = subprocess.run([str(venv_bin(venv, "python")), "-c", code, *args], env={**os.environ, "PYTHONPATH": PYTHONPATH},
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"python in the {venv} venv failed:\n{r.stderr[-3000:]}")
+    return r.stdout
+
+
+def materialize_all(fenv: FeastEnv) -> subprocess.CompletedProcess:
+    """`feast materialize` over the table's whole span of event times."""
+    out = _in_venv("featurestore", "import sys; from onering_ml import table; "
+                                   "print(*(t.isoformat() for t in table.window(sys.argv[1])))", str(fenv.table))
+    start, end = (datetime.fromisoformat(t) for t in out.split())
+    return materialize(fenv, start, end)
+
+
+def fixture_table(out: Path) -> Path:
+    """The fixture feature table (onering_ml.fixtures, numpy and pyarrow: the featurestore venv)."""
+    _in_venv("featurestore", "import sys; from onering_ml import fixtures; fixtures.main(['--out', sys.argv[1]])", str(out))
+    return out
+
+
 def feature_server(fenv: FeastEnv, work: Path, port: int | None = None) -> Server:
     port = port or free_port()
     s = Server("feast", [str(venv_bin("featurestore", "feast")), "-c", str(FEAST_REPO), "serve",

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from onering_ml import native, procs
-from onering_ml import table as table_mod
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +29,7 @@ def feature_table(ml_work) -> Path:
     given = os.environ.get("ONERING_TEST_FEATURES_TABLE")
     if given:
         return Path(given)
-    from onering_ml import fixtures
-
-    return fixtures.write(fixtures.frame(fixtures.Spec()), ml_work / "lake" / "gold" / "features_daily")
+    return native.fixture_table(ml_work / "lake" / "gold" / "features_daily")
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +48,7 @@ def feast_env(ml_work, feature_table, redis_server) -> native.FeastEnv:
 def materialized(feast_env) -> native.FeastEnv:
     """`feast apply` then `feast materialize START END` over the whole table, into Redis."""
     native.feast(feast_env, "apply")
-    native.materialize(feast_env, *table_mod.window(feast_env.table))
+    native.materialize_all(feast_env)
     return feast_env
 
 
