@@ -148,7 +148,8 @@ def streamlit(work: Path, *, model_url: str, mlflow_url: str, table: Path | str,
     port = port or free_port()
     s = Server("streamlit", [str(venv_bin("streamlit", "streamlit")), "run", str(APP_DIR / "app.py"),
                              "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                             "--client.toolbarMode", "viewer"],
                cwd=APP_DIR, log=work / "logs" / "streamlit.log",
                env={"PYTHONPATH": PYTHONPATH, "ONERING_MODEL_URL": model_url, "MLFLOW_TRACKING_URI": mlflow_url,
                     "ONERING_FEATURES_TABLE": str(table)})

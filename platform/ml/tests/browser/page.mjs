@@ -18,7 +18,7 @@ const profile = mkdtempSync(join(tmpdir(), 'onering-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
-  viewport: { width: 1400, height: 1000 },
+  viewport: { width: 1400, height: 1750 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
          '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
