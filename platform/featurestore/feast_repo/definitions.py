@@ -28,7 +28,8 @@ symbol = Entity(
 
 features_daily_source = FileSource(
     name=f"{CONTRACT.table}_source",
-    path=TABLE,
+    # The lake's URIs are Hadoop's s3a://; Feast reads the same objects as s3://.
+    path=TABLE.replace("s3a://", "s3://", 1),
     timestamp_field=CONTRACT.timestamp,
     # The stack reads the table from MinIO; unset (native), it is a local folder.
     s3_endpoint_override=os.environ.get("FEAST_S3_ENDPOINT_URL") or None,
