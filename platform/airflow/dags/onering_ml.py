@@ -1,10 +1,11 @@
 """The ML DAG, generated from the one pipeline spec (pipelines/spec/medallion.yaml): the steps with
-`group: ml` that run in the stack, features -> train -> materialize -> deploy -> drift, in the
-order and with the dependencies the spec declares.
+`dag: ml` that run in the stack (features -> train -> register -> materialize -> deploy -> drift),
+with the dependencies the spec declares.
 
 Every task is the generic OneRingStepOperator: spark and light steps as in the medallion DAG,
-python steps (`engine: python`) as `python -m <module>` with their service's venv. This file holds
-no logic, only the graph. Until the spec declares ml steps there is no DAG.
+python steps (`engine: python`) as their program, run from the OneRing folder with their service
+venv's bin/ first on PATH. This file holds no logic, only the graph. Until the spec declares ml
+steps there is no DAG.
 """
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ from onering_airflow import spec as onering_spec
 from onering_airflow.operators import OneRingStepOperator
 
 SPEC = onering_spec.load()
-STEPS = onering_spec.stack_steps(SPEC, engines=("light", "spark", "python"), group="ml")
+STEPS = onering_spec.stack_steps(SPEC, engines=("light", "spark", "python"), dag="ml")
 
 DOC = f"""
 ### onering_ml: features, model, serving and drift
 
-Generated from `pipelines/spec/medallion.yaml`: the steps with `group: ml` whose `runtimes`
+Generated from `pipelines/spec/medallion.yaml`: the steps with `dag: ml` whose `runtimes`
 include `stack` ({", ".join(s.id for s in STEPS)}). Each task runs one step for the **run date**
 (the start of the data interval, or the `run_date` param) and pushes its JSON result to XCom.
 

@@ -38,9 +38,10 @@ features_daily_source = FileSource(
 features_daily = FeatureView(
     name=CONTRACT.table,
     entities=[symbol],
-    # No expiry: the online row is the symbol's latest known day, whatever its age; the model
-    # service returns its event time with every prediction, so a stale row shows.
-    ttl=timedelta(0),
+    # Ten years: in effect no expiry (the online row is a symbol's latest known day, whatever its
+    # age; the model service returns its event time with every prediction, so a stale row shows),
+    # and a first `feast materialize-incremental END` loads every row since END - ttl.
+    ttl=timedelta(days=3650),
     schema=[Field(name=c.name, dtype=FEAST_TYPES[c.type], description=c.description)
             for c in CONTRACT.features + CONTRACT.attributes],
     source=features_daily_source,

@@ -28,13 +28,31 @@ run = dag.test(run_conf={"run_date": sys.argv[2]})
 print(json.dumps({"state": str(run.state), "tasks": {ti.task_id: str(ti.state) for ti in run.get_task_instances()}}))
 """
 
+# The ML path's python steps as the spec declares them: programs of a service venv, run from the
+# OneRing folder, `{run_date}` filled in. materialize is Feast's own CLI (no JSON result: the
+# operator makes one); deploy prints its step result.
 SPEC_STEPS = [
     {"id": "gold", "command": ["gold"], "engine": "spark"},
-    {"id": "materialize", "command": ["onering_ml.materialize"], "engine": "python", "venv": "featurestore",
-     "group": "ml", "runtimes": ["stack"], "depends_on": ["gold"]},
-    {"id": "deploy", "command": ["onering_ml.deploy"], "engine": "python", "venv": "bentoml",
-     "group": "ml", "runtimes": ["stack"], "depends_on": ["materialize"]},
+    {"id": "materialize", "command": ["feast", "-c", "platform/featurestore/feast_repo", "materialize-incremental",
+                                      "{run_date}T23:59:59"],
+     "engine": "python", "venv": "featurestore", "dag": "ml", "runtimes": ["stack"], "depends_on": ["gold"]},
+    {"id": "deploy", "command": ["python", "platform/ml/bento_service/deploy.py"], "engine": "python",
+     "venv": "bentoml", "dag": "ml", "runtimes": ["stack"], "depends_on": ["materialize"]},
 ]
+
+ONLINE = """
+import json, os, sys
+import pyarrow.parquet as pq
+from feast import FeatureStore
+import pandas as pd
+table, end, repo = sys.argv[1], pd.Timestamp(sys.argv[2]), sys.argv[3]
+frame = pq.read_table(table).to_pandas()
+frame = frame[frame["event_timestamp"] <= end]
+latest = frame.sort_values("event_timestamp").groupby("symbol").tail(1)
+got = FeatureStore(repo_path=repo).get_online_features(
+    features=["features_daily:close"], entity_rows=[{"symbol": s} for s in latest["symbol"]]).to_dict()
+print(json.dumps({"expected": list(latest["close"]), "online": got["close"]}))
+"""
 
 
 def test_the_ml_dags_python_steps_run_with_dag_test(tmp_path, ml_work, feature_table, bento_server, champion,
@@ -50,7 +68,7 @@ def test_the_ml_dags_python_steps_run_with_dag_test(tmp_path, ml_work, feature_t
                "AIRFLOW__CORE__PLUGINS_FOLDER": str(procs.ROOT / "platform/airflow/plugins"),
                "PYTHONPATH": str(procs.ROOT / "platform/airflow/plugins"),
                "ONERING_SPEC": str(spec), "ONERING_VENVS": str(procs.venvs()),
-               "ONERING_PLATFORM": str(procs.ROOT / "platform"), "ONERING_RESULTS_DIR": str(results),
+               "ONERING_FOLDER": str(procs.ROOT), "ONERING_RESULTS_DIR": str(results),
                "ONERING_FEATURES_TABLE": str(feature_table), "ONERING_FEAST_REGISTRY": str(tmp_path / "registry.db"),
                "ONERING_FEAST_REDIS": redis.url, "ONERING_MODEL_URL": bento_server.url}
         airflow = Path(sys.executable).parent / "airflow"
@@ -67,9 +85,13 @@ def test_the_ml_dags_python_steps_run_with_dag_test(tmp_path, ml_work, feature_t
         assert outcome == {"state": "success", "tasks": {"materialize": "success", "deploy": "success"}}, r.stderr[-4000:]
 
         by_task = {p.name.split(".")[0]: json.loads(p.read_text()) for p in results.rglob("*.json")}
-        assert by_task["materialize"]["status"] == "success" and by_task["materialize"]["run_date"] == run_date
-        latest = by_task["materialize"]["details"]["latest_date_per_symbol"]
-        assert max(latest.values()) == run_date
+        assert by_task["materialize"] == {"step": "materialize", "run_date": run_date, "status": "success",
+                                          "details": {}, "quality": None, "error": None}
+        # The DAG's Redis holds each symbol's latest row up to the run date's end, read back through Feast.
+        online = json.loads(native._in_venv("featurestore", ONLINE, str(feature_table), f"{run_date}T23:59:59+00:00",
+                                            str(native.FEAST_REPO), env={k: env[k] for k in env if k.startswith("ONERING_")}))
+        assert online["online"] == pytest.approx(online["expected"], rel=1e-12) and online["expected"]
+        assert by_task["deploy"]["status"] == "success" and by_task["deploy"]["run_date"] == run_date
         assert by_task["deploy"]["details"]["model"]["version"] == newer["version"]
         assert by_task["deploy"]["details"]["changed"] is True
         assert requests.post(f"{bento_server.url}/model", json={}, timeout=60).json()["version"] == newer["version"]

@@ -96,9 +96,10 @@ def materialize(fenv: FeastEnv, start: datetime, end: datetime) -> subprocess.Co
     return feast(fenv, "materialize", start.strftime("%Y-%m-%dT%H:%M:%S"), end.strftime("%Y-%m-%dT%H:%M:%S"))
 
 
-def _in_venv(venv: str, code: str, *args: str) -> str:
+def _in_venv(venv: str, code: str, *args: str, env: dict[str, str] | None = None) -> str:
     """Runs Python code with a service's venv (for what needs its libraries, from any venv); returns stdout."""
-    r = subprocess.run([str(venv_bin(venv, "python")), "-c", code, *args], env={**os.environ, "PYTHONPATH": PYTHONPATH},
+    r = subprocess.run([str(venv_bin(venv, "python")), "-c", code, *args],
+                       env={**os.environ, **(env or {}), "PYTHONPATH": PYTHONPATH},
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         raise RuntimeError(f"python in the {venv} venv failed:\n{r.stderr[-3000:]}")

@@ -14,13 +14,13 @@ import yaml
 DEFAULT_SPEC = "/etc/onering/spec/medallion.yaml"
 ENGINES = ("light", "spark", "flink", "python")
 FLINK = "flink"
-# A python step is a module run with a service's venv (platform/<venv>/requirements.lock):
-# `<venvs>/<venv>/bin/python -m <command[0]> <command[1:]> --run-date D --result F`.
+# A program of a Python service's venv (`venv`, platform/<venv>/requirements.lock), not an onering
+# subcommand: `command` is the program and its arguments, run from the OneRing folder with the
+# venv's bin/ first on PATH; `{run_date}` in an argument becomes the run date (medallion.yaml's header).
 PYTHON = "python"
-# Which DAG a step belongs to (`group`): onering_<group>. Steps without one are the medallion's.
-MEDALLION = "medallion"
-GROUP_OR_VENV = re.compile(r"^[a-z][a-z0-9_]*$")
-MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+RUN_DATE_TOKEN = "{run_date}"
+# Which DAG a step belongs to (`dag`): onering_<dag>; the spec's `pipeline` (medallion) by default.
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 STACK = "stack"
 EMBEDDED = "embedded"
 # A step without `runtimes` runs in both (PipelineSpec.java reads the spec the same way).
@@ -42,12 +42,18 @@ class Step:
     runtimes: tuple[str, ...]
     depends_on: tuple[str, ...]
     description: str
-    group: str = MEDALLION
+    # The Airflow DAG the step belongs to (onering_<dag>); the spec's `pipeline` when not given.
+    dag: str = ""
+    # python steps: the service venv the program runs in.
     venv: str | None = None
 
     @property
     def dag_id(self) -> str:
-        return f"onering_{self.group}"
+        return f"onering_{self.dag}"
+
+    def command_for(self, run_date: str | None) -> list[str]:
+        """A python step's argv with {run_date} filled in (PipelineSpec.Step.commandFor in Java)."""
+        return [w.replace(RUN_DATE_TOKEN, run_date or "") for w in self.command]
 
     @property
     def task_id(self) -> str:
@@ -77,13 +83,13 @@ class Spec:
         """The batch CLI's subcommands the spec uses (dev.onering.cli.OneRing): light and spark steps."""
         return {s.command[0] for s in self.steps if s.engine not in (FLINK, PYTHON)}
 
-    def python_modules(self) -> set[str]:
-        """The modules python steps run (`python -m <module>`)."""
+    def python_programs(self) -> set[str]:
+        """The programs python steps run (from their venv's bin/ or the OneRing folder)."""
         return {s.command[0] for s in self.steps if s.engine == PYTHON}
 
-    def groups(self) -> list[str]:
-        """The DAG groups, in the order the spec first names them."""
-        return list(dict.fromkeys(s.group for s in self.steps))
+    def dags(self) -> list[str]:
+        """The DAGs the steps belong to, in the order the spec first names them."""
+        return list(dict.fromkeys(s.dag for s in self.steps))
 
     def stream_commands(self) -> set[str]:
         """The streaming CLI's commands the spec uses (dev.onering.stream.cli.StreamCli): flink steps."""
@@ -129,12 +135,12 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
         runtimes = _tuple(raw.get("runtimes"), "runtimes", sid) if "runtimes" in raw else DEFAULT_RUNTIMES
         if engine == FLINK:
             _check_flink_step(sid, command, runtimes, source)
-        group = raw.get("group", MEDALLION)
-        if not isinstance(group, str) or not GROUP_OR_VENV.match(group):
-            raise SpecError(f"{source}: step '{sid}': group must be a lower-case name (the DAG is onering_<group>), "
-                            f"got {group!r}")
+        dag = raw.get("dag") or str(doc.get("pipeline", ""))
+        if not isinstance(dag, str) or not NAME.match(dag):
+            raise SpecError(f"{source}: step '{sid}': dag must be a lower-case name (the DAG is onering_<dag>), "
+                            f"got {dag!r}")
         venv = raw.get("venv")
-        _check_python_step(sid, engine, command, venv, source)
+        _check_python_step(sid, engine, venv, source)
         steps.append(
             Step(
                 id=sid,
@@ -143,7 +149,7 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
                 runtimes=runtimes,
                 depends_on=_tuple(raw.get("depends_on"), "depends_on", sid),
                 description=str(raw.get("description", "")).strip(),
-                group=group,
+                dag=dag,
                 venv=venv,
             )
         )
@@ -173,18 +179,15 @@ def _check_flink_step(sid: str, command: tuple[str, ...], runtimes: tuple[str, .
                         f"on this machine `onering stream demo` runs the job. Got runtimes {list(runtimes)}")
 
 
-def _check_python_step(sid: str, engine: str, command: tuple[str, ...], venv, source: str) -> None:
-    """A python step names its service's venv and a module to run; no other step names a venv."""
+def _check_python_step(sid: str, engine: str, venv, source: str) -> None:
+    """A python step names the service venv its program runs in; no other step names a venv."""
     if engine != PYTHON:
         if venv is not None:
-            raise SpecError(f"{source}: step '{sid}': only a python step takes a venv (engine is {engine})")
+            raise SpecError(f"{source}: step '{sid}': venv is for python steps; an {engine} step runs onering")
         return
-    if not isinstance(venv, str) or not GROUP_OR_VENV.match(venv):
-        raise SpecError(f"{source}: step '{sid}': a python step needs `venv`, the service whose venv runs it "
+    if not isinstance(venv, str) or not NAME.match(venv):
+        raise SpecError(f"{source}: step '{sid}': a python step names the service venv its program runs in "
                         f"(platform/<venv>/requirements.lock, made by make py-setup), got {venv!r}")
-    if not MODULE.match(command[0]):
-        raise SpecError(f"{source}: step '{sid}': a python step's command is [<module>, <args>...], run as "
-                        f"`python -m <module>`; {command[0]!r} is not a module name")
 
 
 def _check_acyclic(spec: Spec, source: str) -> None:
@@ -205,17 +208,17 @@ def _check_acyclic(spec: Spec, source: str) -> None:
         visit(s.id, [])
 
 
-def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark"), group: str | None = MEDALLION) -> list[Step]:
-    """Steps of one DAG group (every group with None) that run in the stack on the given engines,
-    in spec order.
+def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark"), dag: str | None = None) -> list[Step]:
+    """Steps of one DAG (default: the pipeline's own, the medallion DAG) that run in the stack on
+    the given engines, in spec order.
 
     Only steps whose runtimes include `stack` go into Airflow. A dependency on a step that does
     not run in the stack (e.g. `generate`, which feeds the embedded demo) is dropped: in the
     stack that data arrives from ingestion instead. Dependencies on stack steps of another
     engine (the streaming job) are dropped too: those run in their own DAG.
     """
-    return [s for s in spec.steps
-            if STACK in s.runtimes and s.engine in engines and (group is None or s.group == group)]
+    dag = dag or spec.pipeline
+    return [s for s in spec.steps if STACK in s.runtimes and s.engine in engines and s.dag == dag]
 
 
 def upstream(step: Step, selected: list[Step], spec: Spec) -> list[str]:
@@ -223,7 +226,7 @@ def upstream(step: Step, selected: list[Step], spec: Spec) -> list[str]:
 
     A dependency outside the selection is looked through: if `gold` depended on an embedded-only
     step that itself depended on `silver`, `gold` still waits for `silver`. A dependency on another
-    group's step is another DAG's: looked through as well, so it adds no task here.
+    DAG's step is looked through as well, so it adds no task here.
     """
     ids = {s.id for s in selected}
     out: list[str] = []
