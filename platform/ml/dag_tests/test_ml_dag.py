@@ -36,7 +36,8 @@ SPEC_STEPS = [
     {"id": "materialize", "command": ["feast", "-c", "platform/featurestore/feast_repo", "materialize-incremental",
                                       "{run_date}T23:59:59"],
      "engine": "python", "venv": "featurestore", "dag": "ml", "runtimes": ["stack"], "depends_on": ["gold"]},
-    {"id": "deploy", "command": ["python", "platform/ml/bento_service/deploy.py"], "engine": "python",
+    {"id": "deploy", "command": ["python", "platform/ml/bento_service/deploy.py", "--run-date", "{run_date}"],
+     "engine": "python",
      "venv": "bentoml", "dag": "ml", "runtimes": ["stack"], "depends_on": ["materialize"]},
 ]
 

@@ -40,10 +40,14 @@ def redis(work: Path, port: int | None = None) -> Server:
     s.url = f"127.0.0.1:{port}"
     s.start()
     deadline = time.monotonic() + 30
-    while not _redis_ping(port):
-        if not s.alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"redis-server did not answer PING on port {port}:\n{s.tail()}")
-        time.sleep(0.2)
+    try:
+        while not _redis_ping(port):
+            if not s.alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not answer PING on port {port}:\n{s.tail()}")
+            time.sleep(0.2)
+    except BaseException:
+        s.stop()
+        raise
     return s
 
 

@@ -70,22 +70,24 @@ class Server:
         return self
 
     def wait(self, probe: str, timeout: float = 90.0, ready=lambda status: status == 200) -> "Server":
-        """Polls `probe` until `ready(status)`; stops the server and fails with the log's tail if the
-        process dies or the deadline passes."""
+        """Polls `probe` until `ready(status)`. If the process dies, the deadline passes or the wait
+        is interrupted (Ctrl-C), stops the server and raises (with the log's tail)."""
         deadline = time.monotonic() + timeout
-        while True:
-            if self.proc is not None and self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before it was ready; "
-                                   f"its log {self.log}:\n{self.tail()}")
-            status = http_status(probe, timeout=2)
-            if status is not None and ready(status):
-                return self
-            if time.monotonic() > deadline:
-                self.stop()
-                raise TimeoutError(f"{self.name} not ready at {probe} after {timeout:.0f}s (last status {status}); "
-                                   f"its log {self.log}:\n{self.tail()}")
-            time.sleep(0.5)
+        try:
+            while True:
+                if self.proc is not None and self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before it was ready; "
+                                       f"its log {self.log}:\n{self.tail()}")
+                status = http_status(probe, timeout=2)
+                if status is not None and ready(status):
+                    return self
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.name} not ready at {probe} after {timeout:.0f}s (last status {status}); "
+                                       f"its log {self.log}:\n{self.tail()}")
+                time.sleep(0.5)
+        except BaseException:
+            self.stop()
+            raise
 
     def tail(self, lines: int = 40) -> str:
         try:
