@@ -12,8 +12,7 @@ ML_SPEC = {"pipeline": "medallion", "steps": [
     {"id": "gold", "command": ["gold"], "engine": "spark"},
     {"id": "features", "command": ["features"], "engine": "spark", "dag": "ml", "depends_on": ["gold"]},
     {"id": "train", "command": ["train"], "engine": "light", "dag": "ml", "depends_on": ["features"]},
-    {"id": "materialize", "command": ["feast", "-c", "platform/featurestore/feast_repo", "materialize-incremental",
-                                      "{run_date}T23:59:59"],
+    {"id": "materialize", "command": ["python", "-m", "onering_ml.materialize", "--run-date", "{run_date}"],
      "engine": "python", "venv": "featurestore", "dag": "ml", "runtimes": ["stack"], "depends_on": ["features"]},
     {"id": "deploy", "command": ["python", "platform/ml/bento_service/deploy.py"], "engine": "python",
      "venv": "bentoml", "dag": "ml", "runtimes": ["stack"], "depends_on": ["train", "materialize"]},
@@ -39,9 +38,9 @@ def test_a_dependency_on_another_dags_step_adds_no_task():
 
 def test_python_steps_are_programs_with_the_run_date_filled_in():
     spec = onering_spec.parse(ML_SPEC)
-    assert spec.python_programs() == {"feast", "python"}
+    assert spec.python_programs() == {"python"}
     assert "python" not in spec.batch_commands()
-    assert spec.step("materialize").command_for("2026-09-01")[-1] == "2026-09-01T23:59:59"
+    assert spec.step("materialize").command_for("2026-09-01")[-2:] == ["--run-date", "2026-09-01"]
     assert spec.step("materialize").venv == "featurestore" and spec.step("gold").venv is None
 
 
