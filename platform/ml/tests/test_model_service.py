@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 import requests
 
-from onering_ml import contract, testkit
+from onering_ml import contract, native, testkit
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +92,7 @@ def test_a_request_without_a_symbol_is_a_400(bento_server):
 def test_reload_picks_up_a_new_champion(bento_server, champion, mlflow_server, feature_table):
     same = post(bento_server.url, "reload").json()
     assert same["changed"] is False and same["model"]["version"] == champion["version"]
-    newer = testkit.train_fixture_model(feature_table, mlflow_server.url)
+    newer = native.train_fixture_model(feature_table, mlflow_server.url)
     assert newer["version"] != champion["version"]
     answer = post(bento_server.url, "reload").json()
     assert answer == {"previous": {"name": "onering", "alias": "champion", "version": champion["version"],
