@@ -154,8 +154,9 @@ def main() -> None:
             features = prediction["features"]
             caption = "The features the model was given."
         st.subheader("Current features")
+        # Tall enough for every feature: the inputs are read together, not scrolled through.
         st.dataframe(pd.DataFrame({"feature": list(features), "value": list(features.values())}),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, use_container_width=True, height=35 * (len(features) + 1) + 3)
         st.caption(caption)
 
     st.subheader("Walk-forward folds")
