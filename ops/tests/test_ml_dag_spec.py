@@ -21,7 +21,7 @@ ML_SPEC = {"pipeline": "medallion", "steps": [
 
 def test_steps_without_a_dag_are_the_pipelines_and_each_dag_gets_its_own():
     spec = onering_spec.parse(ML_SPEC)
-    assert spec.dags() == ["medallion", "ml"]
+    assert spec.dag_names() == ["medallion", "ml"]
     assert [s.id for s in onering_spec.stack_steps(spec)] == ["gold"]
     ml = onering_spec.stack_steps(spec, engines=("light", "spark", "python"), dag="ml")
     assert [s.id for s in ml] == ["features", "train", "materialize", "deploy"]

@@ -87,7 +87,7 @@ class Spec:
         """The programs python steps run (from their venv's bin/ or the OneRing folder)."""
         return {s.command[0] for s in self.steps if s.engine == PYTHON}
 
-    def dags(self) -> list[str]:
+    def dag_names(self) -> list[str]:
         """The DAGs the steps belong to, in the order the spec first names them."""
         return list(dict.fromkeys(s.dag for s in self.steps))
 
