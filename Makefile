@@ -8,13 +8,15 @@ MVN ?= mvn -B -ntp
 ONERING := ops/scripts/onering
 # Extra options for `make demo`, e.g. DEMO_ARGS="--days 90 --defect-scale 20".
 DEMO_ARGS ?=
+# Options for `make demo-ml`, e.g. DEMO_ML_ARGS="--lake data/lake --work data/ml".
+DEMO_ML_ARGS ?=
 # Extra options for `make demo-stream`, e.g. STREAM_ARGS="--days 1 --rate 20000".
 STREAM_ARGS ?=
 
 # Python services to set up, e.g. PY_SERVICES="airflow mlflow" (default: every platform/*/requirements.lock).
 PY_SERVICES ?=
 
-.PHONY: help setup py-setup py-lock build flink-jar demo demo-stream test test-java bench bench-stream clean clean-data
+.PHONY: help setup py-setup py-lock build flink-jar demo demo-stream demo-ml test test-java test-ml bench bench-stream clean clean-data
 # Sizes for `make bench`, e.g. BENCH_ARGS="--sizes 1M,5M --runs 5".
 BENCH_ARGS ?=
 # Options for the streaming benchmark, e.g. STREAM_BENCH_ARGS="--ticks-per-day 40000 --pace 20000".
@@ -48,14 +50,21 @@ demo: build ## Run every step on the default dataset and write out/runs/<run-id>
 demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster, ticks published, live counts; writes out/stream/<id>/report.html
 	$(ONERING) stream demo $(STREAM_ARGS)
 
+demo-ml: py-setup ## ML path natively: Redis, Feast, MLflow, BentoML and Streamlit on the demo's feature table; URLs printed, Ctrl-C stops all
+	PYTHONPATH=platform/ml .cache/venvs/featurestore/bin/python -m onering_ml.demo $(DEMO_ML_ARGS)
+
 test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase) and the stack checks
 	@ops/scripts/install-ci-tools.sh
 	@ops/scripts/py-setup.sh
 	$(MAKE) --no-print-directory test-java
+	$(MAKE) --no-print-directory test-ml
 	$(MAKE) --no-print-directory stack-check
 
 test-java: ## Only the Java tests
 	cd pipelines && $(MVN) install
+
+test-ml: py-setup ## Only the ML path's Python tests: Feast, drift, the model service and the app, on the real servers
+	@ops/scripts/ml-test.sh
 
 bench: build ## Benchmark the batch path against DuckDB at 1M, 5M and 20M ticks (about an hour), then the streaming path; out/bench/
 	ONERING_HEAP=2g $(ONERING) bench $(BENCH_ARGS)

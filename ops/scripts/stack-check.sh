@@ -14,7 +14,7 @@ py=/usr/bin/python3
 
 scripts=(ops/scripts/functions.sh ops/scripts/init-env.sh ops/scripts/preflight.sh ops/scripts/up.sh
          ops/scripts/reset-data.sh ops/scripts/airbyte.sh ops/scripts/stack-check.sh
-         ops/scripts/install-ci-tools.sh platform/postgres/init.sh)
+         ops/scripts/install-ci-tools.sh ops/scripts/ml-test.sh platform/postgres/init.sh)
 if command -v shellcheck >/dev/null 2>&1; then
   shellcheck -x -e SC1091 "${scripts[@]}"
   shellcheck -s sh platform/minio/init.sh platform/onering/onering

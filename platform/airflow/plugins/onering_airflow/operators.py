@@ -2,6 +2,8 @@
 step's JSON result (docs/step-contract.md) to XCom as the task's return value.
 
 - light: `java -cp /opt/onering/... dev.onering.cli.OneRing <step>` inside this worker;
+- python: the step's program (`command`, `{run_date}` filled in) inside this worker, from the
+  OneRing folder with its service venv's bin/ first on PATH (the ML DAG's materialize and deploy);
 - spark: submitted to the Spark master's REST server in cluster mode, polled until the driver
   ends; the driver writes its result to the shared results volume (`--result`);
 - flink: the job checked, or deployed, through Flink's REST API (FlinkJobOperator).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import threading
 import time
@@ -40,11 +43,14 @@ class OneRingStepOperator(BaseOperator):
     template_fields = ("run_date",)
     ui_color = "#f0e4d0"
 
-    def __init__(self, *, step_id: str, command: list[str], engine: str,
+    def __init__(self, *, step_id: str, command: list[str], engine: str, venv: str | None = None,
                  run_date: str = RUN_DATE_TEMPLATE, poll_seconds: float = 5.0, **kwargs):
         super().__init__(**kwargs)
-        if engine not in ("light", "spark"):
-            raise ValueError(f"step '{step_id}': OneRingStepOperator runs light and spark steps, not {engine!r}")
+        if engine not in ("light", "spark", "python"):
+            raise ValueError(f"step '{step_id}': OneRingStepOperator runs light, spark and python steps, not {engine!r}")
+        if (engine == "python") != (venv is not None):
+            raise ValueError(f"step '{step_id}': a python step, and only one, names its venv")
+        self.venv = venv
         self.step_id = step_id
         self.command = list(command)
         self.engine = engine
@@ -63,23 +69,40 @@ class OneRingStepOperator(BaseOperator):
 
     def execute(self, context):
         result_file = self._result_file(context)
-        args = steps.step_args(self.command, self.run_date, result_file)
-        self.log.info("step %s (%s): onering %s", self.step_id, self.engine, " ".join(args))
-        if self.engine == "light":
-            result = self._run_light(args)
+        if self.engine == "python":
+            result = self._run_python()
+            # The program is not told where; the shared results folder gets its result all the same.
+            Path(result_file).write_text(json.dumps(result) + "\n", encoding="utf-8")
         else:
-            result = self._run_spark(args, result_file)
+            args = steps.step_args(self.command, self.run_date, result_file)
+            self.log.info("step %s (%s): onering %s", self.step_id, self.engine, " ".join(args))
+            if self.engine == "light":
+                cmd = steps.java_command(args, steps.env_or("ONERING_DIST", steps.ONERING_HOME),
+                                         os.environ.get("ONERING_JAVA_OPTS", ""))
+                result = self._run_here(cmd, steps.step_env(dict(os.environ)))
+            else:
+                result = self._run_spark(args, result_file)
         self.log.info("result: %s", json.dumps(result))
         if result.get("status") == "failed":
             raise AirflowException(steps.failure_message(self.step_id, result))
         return result  # -> XCom return_value
 
-    # -- light: a java process here ------------------------------------------------------------
-    def _run_light(self, args: list[str]) -> dict:
-        cmd = steps.java_command(args, steps.env_or("ONERING_DIST", steps.ONERING_HOME),
-                                 os.environ.get("ONERING_JAVA_OPTS", ""))
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **steps.step_env(dict(os.environ))}
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # -- python: a program of a service venv, here ---------------------------------------------
+    def _run_python(self) -> dict:
+        steps.step_args([], self.run_date)  # the run date is YYYY-MM-DD, or the step is not run
+        cmd = [w.replace("{run_date}", self.run_date) for w in self.command]
+        home = steps.env_or("ONERING_FOLDER", steps.ONERING_FOLDER)
+        env = steps.python_env(dict(os.environ), self.venv, steps.env_or("ONERING_VENVS", steps.VENVS), home)
+        self.log.info("step %s (python, venv %s): %s", self.step_id, self.venv, " ".join(cmd))
+        return self._run_here(cmd, env, cwd=home,
+                              result=lambda out: steps.python_result(self.step_id, self.run_date, out))
+
+    # -- light and python: a process here ------------------------------------------------------
+    def _run_here(self, cmd: list[str], step_env: dict[str, str], cwd: str | None = None, result=None) -> dict:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **step_env}
+        # A program named without a path is looked up on the step's PATH (a venv's bin/ first).
+        cmd = [shutil.which(cmd[0], path=env["PATH"]) or cmd[0], *cmd[1:]]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
 
         def pump_stderr():  # progress goes to stderr: stream it into the task log
             for line in proc.stderr:
@@ -91,7 +114,7 @@ class OneRingStepOperator(BaseOperator):
         code = proc.wait()
         pump.join(timeout=5)
         try:
-            result = steps.parse_result(stdout)
+            result = (result or steps.parse_result)(stdout)
         except steps.StepResultError as e:
             result = None
             self.log.error("%s", e)

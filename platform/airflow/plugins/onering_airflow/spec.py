@@ -5,6 +5,7 @@ Pure Python plus PyYAML: no Airflow import, no I/O beyond reading the spec file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +14,13 @@ import yaml
 DEFAULT_SPEC = "/etc/onering/spec/medallion.yaml"
 ENGINES = ("light", "spark", "flink", "python")
 FLINK = "flink"
-# A program of a Python service's virtualenv (`venv`), not an onering subcommand; `{run_date}` in an
-# argument becomes the run date (the header of medallion.yaml states the contract).
+# A program of a Python service's venv (`venv`, platform/<venv>/requirements.lock), not an onering
+# subcommand: `command` is the program and its arguments, run from the OneRing folder with the
+# venv's bin/ first on PATH; `{run_date}` in an argument becomes the run date (medallion.yaml's header).
 PYTHON = "python"
 RUN_DATE_TOKEN = "{run_date}"
+# Which DAG a step belongs to (`dag`): onering_<dag>; the spec's `pipeline` (medallion) by default.
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 STACK = "stack"
 EMBEDDED = "embedded"
 # A step without `runtimes` runs in both (PipelineSpec.java reads the spec the same way).
@@ -38,10 +42,14 @@ class Step:
     runtimes: tuple[str, ...]
     depends_on: tuple[str, ...]
     description: str
-    # The Airflow DAG the step belongs to (`onering_<dag>`); the spec's `pipeline` when not given.
+    # The Airflow DAG the step belongs to (onering_<dag>); the spec's `pipeline` when not given.
     dag: str = ""
-    # python steps: the service virtualenv the program runs in.
+    # python steps: the service venv the program runs in.
     venv: str | None = None
+
+    @property
+    def dag_id(self) -> str:
+        return f"onering_{self.dag}"
 
     def command_for(self, run_date: str | None) -> list[str]:
         """A python step's argv with {run_date} filled in (PipelineSpec.Step.commandFor in Java)."""
@@ -91,6 +99,14 @@ class Spec:
         """The batch CLI's subcommands the spec uses (dev.onering.cli.OneRing): light and spark steps."""
         return {s.command[0] for s in self.steps if s.engine not in (FLINK, PYTHON)}
 
+    def python_programs(self) -> set[str]:
+        """The programs python steps run (from their venv's bin/ or the OneRing folder)."""
+        return {s.command[0] for s in self.steps if s.engine == PYTHON}
+
+    def dag_names(self) -> list[str]:
+        """The DAGs the steps belong to, in the order the spec first names them."""
+        return list(dict.fromkeys(s.dag for s in self.steps))
+
     def stream_commands(self) -> set[str]:
         """The streaming CLI's commands the spec uses (dev.onering.stream.cli.StreamCli): flink steps."""
         return {s.command[1] for s in self.steps if s.engine == FLINK}
@@ -135,12 +151,12 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
         runtimes = _tuple(raw.get("runtimes"), "runtimes", sid) if "runtimes" in raw else DEFAULT_RUNTIMES
         if engine == FLINK:
             _check_flink_step(sid, command, runtimes, source)
+        dag = raw.get("dag") or str(doc.get("pipeline", ""))
+        if not isinstance(dag, str) or not NAME.match(dag):
+            raise SpecError(f"{source}: step '{sid}': dag must be a lower-case name (the DAG is onering_<dag>), "
+                            f"got {dag!r}")
         venv = raw.get("venv")
-        if engine == PYTHON and not (isinstance(venv, str) and venv):
-            raise SpecError(f"{source}: step '{sid}': a python step names the service virtualenv its program runs in "
-                            f"(venv: feast, for .cache/venvs/feast)")
-        if engine != PYTHON and venv is not None:
-            raise SpecError(f"{source}: step '{sid}': venv is for python steps; an {engine} step runs onering")
+        _check_python_step(sid, engine, venv, source)
         steps.append(
             Step(
                 id=sid,
@@ -149,7 +165,7 @@ def parse(doc: dict, source: str = "<spec>") -> Spec:
                 runtimes=runtimes,
                 depends_on=_tuple(raw.get("depends_on"), "depends_on", sid),
                 description=str(raw.get("description", "")).strip(),
-                dag=str(raw.get("dag") or doc.get("pipeline", "")),
+                dag=dag,
                 venv=venv,
             )
         )
@@ -195,6 +211,17 @@ def _check_flink_step(sid: str, command: tuple[str, ...], runtimes: tuple[str, .
                         f"on this machine `onering stream demo` runs the job. Got runtimes {list(runtimes)}")
 
 
+def _check_python_step(sid: str, engine: str, venv, source: str) -> None:
+    """A python step names the service venv its program runs in; no other step names a venv."""
+    if engine != PYTHON:
+        if venv is not None:
+            raise SpecError(f"{source}: step '{sid}': venv is for python steps; an {engine} step runs onering")
+        return
+    if not isinstance(venv, str) or not NAME.match(venv):
+        raise SpecError(f"{source}: step '{sid}': a python step names the service venv its program runs in "
+                        f"(platform/<venv>/requirements.lock, made by make py-setup), got {venv!r}")
+
+
 def _check_acyclic(spec: Spec, source: str) -> None:
     state: dict[str, int] = {}
     by_id = {s.id: s for s in spec.steps}
@@ -223,15 +250,15 @@ def stack_steps(spec: Spec, engines: tuple[str, ...] = ("light", "spark"), dag: 
     engine (the streaming job) are dropped too: those run in their own DAG.
     """
     dag = dag or spec.pipeline
-    selected = [s for s in spec.steps if STACK in s.runtimes and s.engine in engines and s.dag == dag]
-    return selected
+    return [s for s in spec.steps if STACK in s.runtimes and s.engine in engines and s.dag == dag]
 
 
 def upstream(step: Step, selected: list[Step], spec: Spec) -> list[str]:
     """The task ids a selected step waits for inside its DAG.
 
     A dependency outside the selection is looked through: if `gold` depended on an embedded-only
-    step that itself depended on `silver`, `gold` still waits for `silver`.
+    step that itself depended on `silver`, `gold` still waits for `silver`. A dependency on another
+    DAG's step is looked through as well, so it adds no task here.
     """
     ids = {s.id for s in selected}
     out: list[str] = []

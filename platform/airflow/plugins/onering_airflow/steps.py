@@ -14,6 +14,10 @@ ONERING_HOME = "/opt/onering"
 # The streaming job's entry class in onering-flink.jar: `onering stream job` (StreamJob.ENTRY_CLASS).
 FLINK_ENTRY_CLASS = "dev.onering.stream.job.StreamJob"
 FLINK_JAR = f"{ONERING_HOME}/flink/onering-flink.jar"
+# Python steps: the services' venvs (one per platform/<service>/requirements.lock) and the OneRing
+# folder they run from (platform/ and pipelines/spec under it). ONERING_VENVS / ONERING_FOLDER override.
+VENVS = f"{ONERING_HOME}/venvs"
+ONERING_FOLDER = "/etc/onering"
 
 # Spark driver states (standalone master REST API): terminal ones end the poll.
 SPARK_DRIVER_DONE = {"FINISHED", "FAILED", "KILLED", "ERROR"}
@@ -26,7 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PASS_ENV_PREFIXES = ("ONERING_", "AWS_")
 # ...except the Airflow-side settings, which mean nothing to the step.
 NOT_PASSED = {"ONERING_SPARK_REST_URL", "ONERING_SPARK_MASTER_URL", "ONERING_FLINK_REST_URL",
-              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS", "ONERING_DIST"}
+              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS", "ONERING_DIST", "ONERING_VENVS", "ONERING_FOLDER"}
 
 
 class StepResultError(ValueError):
@@ -48,6 +52,24 @@ def step_args(command, run_date: str | None, result_file: str | None = None) -> 
 def java_command(args: list[str], home: str = ONERING_HOME, java_opts: str = "") -> list[str]:
     """The `java` invocation for a light step, with the CLI jar and its lib/ on the classpath."""
     return ["java", *java_opts.split(), "-cp", f"{home}/onering-cli.jar:{home}/lib/*", MAIN_CLASS, *args]
+
+
+def python_env(environ: dict[str, str], venv: str, venvs: str, home: str) -> dict[str, str]:
+    """A python step's environment: the step environment, its service venv's bin/ first on PATH (make
+    py-setup makes <venvs>/<venv> from platform/<venv>/requirements.lock), onering_ml importable."""
+    path = environ.get("PATH", "/usr/bin:/bin")
+    return {**step_env(environ), "PATH": f"{PurePosixPath(venvs, venv, 'bin')}:{path}",
+            "VIRTUAL_ENV": str(PurePosixPath(venvs, venv)), "PYTHONPATH": str(PurePosixPath(home, "platform", "ml"))}
+
+
+def python_result(step_id: str, run_date: str | None, stdout: str) -> dict:
+    """A python step's result: its last stdout line when that is a JSON step result, else one made
+    here (the program exited 0; medallion.yaml's header)."""
+    try:
+        return parse_result(stdout)
+    except StepResultError:
+        return {"step": step_id, "run_date": run_date, "status": "success", "details": {}, "quality": None,
+                "error": None}
 
 
 def step_env(environ: dict[str, str]) -> dict[str, str]:

@@ -1,0 +1,70 @@
+"""The spec fields the ML DAG is generated from, as the DAG factory reads them: `dag` (which DAG a
+step belongs to) and `engine: python` with `venv` (a program of a service's venv, `{run_date}` filled
+in), and the environment a python step gets. Plain /usr/bin/python3, no Airflow."""
+from __future__ import annotations
+
+import pytest
+
+from onering_airflow import spec as onering_spec
+from onering_airflow import steps
+
+ML_SPEC = {"pipeline": "medallion", "steps": [
+    {"id": "gold", "command": ["gold"], "engine": "spark"},
+    {"id": "features", "command": ["features"], "engine": "spark", "dag": "ml", "depends_on": ["gold"]},
+    {"id": "train", "command": ["train"], "engine": "light", "dag": "ml", "depends_on": ["features"]},
+    {"id": "materialize", "command": ["python", "-m", "onering_ml.materialize", "--run-date", "{run_date}"],
+     "engine": "python", "venv": "featurestore", "dag": "ml", "runtimes": ["stack"], "depends_on": ["features"]},
+    {"id": "deploy", "command": ["python", "platform/ml/bento_service/deploy.py"], "engine": "python",
+     "venv": "bentoml", "dag": "ml", "runtimes": ["stack"], "depends_on": ["train", "materialize"]},
+]}
+
+
+def test_steps_without_a_dag_are_the_pipelines_and_each_dag_gets_its_own():
+    spec = onering_spec.parse(ML_SPEC)
+    assert spec.dag_names() == ["medallion", "ml"]
+    assert [s.id for s in onering_spec.stack_steps(spec)] == ["gold"]
+    ml = onering_spec.stack_steps(spec, engines=("light", "spark", "python"), dag="ml")
+    assert [s.id for s in ml] == ["features", "train", "materialize", "deploy"]
+    assert {s.dag_id for s in ml} == {"onering_ml"}
+    assert spec.step("gold").dag_id == "onering_medallion"
+
+
+def test_a_dependency_on_another_dags_step_adds_no_task():
+    spec = onering_spec.parse(ML_SPEC)
+    ml = onering_spec.stack_steps(spec, engines=("light", "spark", "python"), dag="ml")
+    up = {s.id: onering_spec.upstream(s, ml, spec) for s in ml}
+    assert up == {"features": [], "train": ["features"], "materialize": ["features"], "deploy": ["train", "materialize"]}
+
+
+def test_python_steps_are_programs_with_the_run_date_filled_in():
+    spec = onering_spec.parse(ML_SPEC)
+    assert spec.python_programs() == {"python"}
+    assert "python" not in spec.batch_commands()
+    assert spec.step("materialize").command_for("2026-09-01")[-2:] == ["--run-date", "2026-09-01"]
+    assert spec.step("materialize").venv == "featurestore" and spec.step("gold").venv is None
+
+
+@pytest.mark.parametrize("step, message", [
+    ({"id": "m", "command": ["feast"], "engine": "python"}, "names the service venv its program runs in"),
+    ({"id": "m", "command": ["feast"], "engine": "python", "venv": "../x"}, "names the service venv"),
+    ({"id": "m", "command": ["gold"], "engine": "spark", "venv": "featurestore"}, "venv is for python steps"),
+    ({"id": "m", "command": ["gold"], "engine": "spark", "dag": "ML DAG"}, "dag must be a lower-case name"),
+])
+def test_a_broken_python_step_or_dag_is_refused(step, message):
+    with pytest.raises(onering_spec.SpecError, match=message):
+        onering_spec.parse({"pipeline": "p", "steps": [step]})
+
+
+def test_a_python_step_runs_with_its_venv_first_on_path_and_onering_ml_importable():
+    env = steps.python_env({"ONERING_FEAST_REDIS": "redis:6379", "ONERING_VENVS": "/v", "HOME": "/root", "PATH": "/usr/bin"},
+                           "featurestore", "/opt/onering/venvs", "/etc/onering")
+    assert env == {"ONERING_FEAST_REDIS": "redis:6379", "PATH": "/opt/onering/venvs/featurestore/bin:/usr/bin",
+                   "VIRTUAL_ENV": "/opt/onering/venvs/featurestore", "PYTHONPATH": "/etc/onering/platform/ml"}
+
+
+def test_a_python_steps_json_line_is_its_result_else_one_is_made():
+    line = '{"step": "deploy", "run_date": "2026-09-01", "status": "success", "details": {"changed": true}}'
+    assert steps.python_result("deploy", "2026-09-01", "progress\n" + line + "\n")["details"] == {"changed": True}
+    made = steps.python_result("materialize", "2026-09-01", "Materializing 1 feature views\n")
+    assert made == {"step": "materialize", "run_date": "2026-09-01", "status": "success", "details": {},
+                    "quality": None, "error": None}
