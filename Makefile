@@ -44,11 +44,12 @@ demo: build ## Run every step on the default dataset and write out/runs/<run-id>
 demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster, ticks published, live counts; writes out/stream/<id>/report.html
 	$(ONERING) stream demo $(STREAM_ARGS)
 
-test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase) and the stack checks
+test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase), the stack checks, the native stack
 	@ops/scripts/install-ci-tools.sh
 	@ops/scripts/py-setup.sh
 	$(MAKE) --no-print-directory test-java
 	$(MAKE) --no-print-directory stack-check
+	$(MAKE) --no-print-directory native-test
 
 test-java: ## Only the Java tests
 	cd pipelines && $(MVN) install
@@ -67,3 +68,4 @@ clean-data: ## Remove the local lake, the embedded stores and the run reports (d
 	rm -rf data out
 
 include ops/make/stack.mk
+include ops/make/native.mk

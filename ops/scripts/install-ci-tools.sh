@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make stack-check` needs on a fresh Debian machine (CI and developers):
 # docker-compose 1.29 (only to validate compose.yaml; no Docker engine), promtool (Debian's
-# `prometheus` package ships it), PyYAML and pytest for /usr/bin/python3, shellcheck.
+# `prometheus` package ships it), PyYAML and pytest for /usr/bin/python3, shellcheck; and psql
+# (postgresql-client) for the native stack.
 # Idempotent: installs only what is missing.
 set -euo pipefail
 
@@ -11,9 +12,11 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
+# psql: the native stack (make native-test) provisions its Postgres with platform/postgres/init.sh.
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 
 if ((${#need[@]} == 0)); then
-  echo "install-ci-tools: docker-compose, promtool, shellcheck, python3-yaml, python3-pytest already present"
+  echo "install-ci-tools: docker-compose, promtool, shellcheck, python3-yaml, python3-pytest, psql already present"
   exit 0
 fi
 sudo=""

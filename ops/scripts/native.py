@@ -7,7 +7,8 @@ venv; the one stand-in is ClickHouse (chDB behind ClickHouse's HTTP interface). 
     ops/scripts/native.py status   each service: pid, URL, probe
     ops/scripts/native.py smoke    `make smoke`'s checks against the native stack (stack.py)
     ops/scripts/native.py down     stop every process it started, then prove none is left
-    ops/scripts/native.py env      the endpoints and logins as `export` lines (for a shell)
+    ops/scripts/native.py env      the steps' environment as `export` lines (for a shell)
+    ops/scripts/native.py test     up, smoke, the DAG tests in Airflow's venv, down (make native-test)
 
 The services' settings are compose.yaml's own (x-airflow-env, x-stream-env, x-flink-properties,
 the Spark and Postgres provisioning), with the container host names and paths replaced by this
@@ -410,7 +411,8 @@ class Native:
                     # READY once the server takes connections and its database exists.
                     base, lambda: printed(LOGS / "postgres.log", f"READY {p['postgres']}"),
                     f"127.0.0.1:{p['postgres']}", 120),
-            Service("s3proxy", [java(), "-Xmx256m", "-cp", cp(S3PROXY_LIB / "*"), "org.gaul.s3proxy.Main",
+            Service("s3proxy", [java(), "-Xmx256m", f"-Dlogback.configurationFile={STATE / 's3proxy-logback.xml'}",
+                                "-cp", cp(S3PROXY_LIB / "*"), "org.gaul.s3proxy.Main",
                                 "--properties", str(STATE / "s3proxy.conf")],
                     base, lambda: http_ok(f"http://127.0.0.1:{p['s3']}/", any_status=True), f"http://127.0.0.1:{p['s3']}"),
             Service("clickhouse", [java(), "-Xmx256m", "-cp", cli_cp, "dev.onering.serving.clickhouse.ChDbHttpServer",
@@ -477,7 +479,7 @@ class Native:
             out = [ln.split("BASH_JAVA_UTILS_EXEC_RESULT:", 1)[1] for ln in r.stdout.splitlines()
                    if ln.startswith("BASH_JAVA_UTILS_EXEC_RESULT:")]
             if r.returncode != 0 or len(out) < 2:
-                raise NativeError(f"Flink's BashJavaUtils {command} failed:\n{r.stdout[-1500:]}{r.stderr[-1500:]}")
+                raise NativeError(f"Flink's BashJavaUtils {command} exited {r.returncode}:\n{r.stdout[-1500:]}{r.stderr[-1500:]}")
             self._flink_sizes[role] = (shlex.split(out[0]), shlex.split(out[1]))
         return self._flink_sizes[role]
 
@@ -518,6 +520,11 @@ class Native:
             f"jclouds.filesystem.basedir={s3}",
             ""]), encoding="utf-8")
         os.chmod(STATE / "s3proxy.conf", 0o600)
+        # Logback's default is DEBUG for everything: a log line per socket event.
+        (STATE / "s3proxy-logback.xml").write_text(
+            '<configuration><appender name="OUT" class="ch.qos.logback.core.ConsoleAppender"><encoder>'
+            '<pattern>%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n</pattern></encoder></appender>'
+            '<root level="INFO"><appender-ref ref="OUT"/></root></configuration>\n', encoding="utf-8")
 
     # -- provisioning (compose's init services) ------------------------------------------------------
     def postgres_init(self) -> None:
@@ -810,6 +817,40 @@ def smoke(args) -> int:
     return code
 
 
+def test_cmd(args) -> int:
+    """`make native-test`: a stack of its own, the smoke, the DAG tests in Airflow's venv, down,
+    and the check that no process is left; each phase timed."""
+    if any(alive(p) for p in running_pids().values()):
+        raise NativeError(f"a native stack already runs ({rel(STATE)}); stop it first (make native-down)")
+    phases: dict[str, float] = {}
+    t = time.monotonic()
+    code = up(argparse.Namespace(keep_on_failure=False))
+    phases["up"] = time.monotonic() - t
+    if code != 0:
+        return code
+    try:
+        t = time.monotonic()
+        smoke_code = stack.run_smoke(NativeTarget(load_state()), date=None, timeout=args.timeout)
+        phases["smoke"] = time.monotonic() - t
+        t = time.monotonic()
+        print("\nDAG tests in Airflow's venv (ops/native-tests)", flush=True)
+        pytest_code = subprocess.run([str(AIRFLOW_VENV / "bin" / "python"), "-m", "pytest", "-q", "-p",
+                                      "no:cacheprovider", str(ROOT / "ops" / "native-tests")],
+                                     cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}).returncode
+        phases["DAG tests"] = time.monotonic() - t
+    finally:
+        t = time.monotonic()
+        down_code = down(argparse.Namespace(quiet=False))
+        phases["down"] = time.monotonic() - t
+    print("native-test: " + ", ".join(f"{k} {v:.0f} s" for k, v in phases.items())
+          + f"; total {sum(phases.values()):.0f} s")
+    failed = [n for n, c in (("smoke", smoke_code), ("DAG tests", pytest_code), ("down", down_code)) if c != 0]
+    if failed:
+        print(f"FAIL native-test: {', '.join(failed)} (logs in {rel(LOGS)})", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -825,9 +866,13 @@ def main(argv=None) -> int:
     sm.add_argument("--timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 900)),
                     help="seconds to wait for the DAG run (default 900)")
     sm.add_argument("--keep", action="store_true", help="leave a stack it started running afterwards")
+    te = sub.add_parser("test", help="up, smoke, the DAG tests (ops/native-tests), down, no process left")
+    te.add_argument("--timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 900)),
+                    help="seconds to wait for the smoke's DAG run (default 900)")
     args = ap.parse_args(argv)
     try:
-        return {"up": up, "down": down, "status": status, "env": env_cmd, "smoke": smoke}[args.cmd](args)
+        return {"up": up, "down": down, "status": status, "env": env_cmd, "smoke": smoke,
+                "test": test_cmd}[args.cmd](args)
     except NativeError as e:
         print(f"FAIL {e}", file=sys.stderr)
         return 1
