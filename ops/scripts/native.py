@@ -332,6 +332,10 @@ class Native:
     variables: dict[str, str]
     doc: dict = field(repr=False)
 
+    def __post_init__(self):
+        # compose.yaml names the published Airflow port in AIRFLOW__API__BASE_URL.
+        self.variables = {**self.variables, "AIRFLOW_PORT": str(self.ports["airflow"])}
+
     @property
     def subs(self):
         return substitutions(self.ports)
@@ -362,6 +366,9 @@ class Native:
             "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(self.ports["airflow_scheduler_health"]),
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(self.ports["airflow_worker_logs"]),
             "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(self.ports["airflow_trigger_logs"]),
+            # Every JVM of the stack shares two cores with the single API worker: a task's first call
+            # to the execution API can wait longer than the 5 s default, and the task then dies.
+            "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "60",
             "ONERING_CHDB_LIB": str(CHDB_LIB),
             "PATH": f"{AIRFLOW_VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
         })
