@@ -870,12 +870,12 @@ def main(argv=None) -> int:
     sub.add_parser("env", help="the steps' environment (endpoints, logins) as export lines")
     sm = sub.add_parser("smoke", help="`make smoke` against the native stack; starts and stops it unless it runs")
     sm.add_argument("--date", help="run date YYYY-MM-DD (default: the DAG's latest interval, yesterday UTC)")
-    sm.add_argument("--timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 900)),
-                    help="seconds to wait for the DAG run (default 900)")
+    sm.add_argument("--timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 1800)),
+                    help="seconds to wait for the DAG run (default 1800)")
     sm.add_argument("--keep", action="store_true", help="leave a stack it started running afterwards")
     te = sub.add_parser("test", help="up, smoke, the DAG tests (ops/native-tests), down, no process left")
-    te.add_argument("--timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 900)),
-                    help="seconds to wait for the smoke's DAG run (default 900)")
+    te.add_argument("--timeout", type=float, default=float(os.environ.get("SMOKE_TIMEOUT", 1800)),
+                    help="seconds to wait for the smoke's DAG run (default 1800)")
     args = ap.parse_args(argv)
     try:
         return {"up": up, "down": down, "status": status, "env": env_cmd, "smoke": smoke,

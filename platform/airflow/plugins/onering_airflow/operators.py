@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from airflow.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from airflow.sdk import BaseOperator
 
 from onering_airflow import steps

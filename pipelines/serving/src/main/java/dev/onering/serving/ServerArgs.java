@@ -2,10 +2,12 @@ package dev.onering.serving;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The options of the native stack's store servers ({@code --data-dir DIR [--port N]}, {@code
- * --help}), parsed once for both.
+ * --help}), parsed once for both, and their life: ready line, then running until the process is
+ * stopped.
  */
 public record ServerArgs(Path dataDir, int port) {
 
@@ -54,5 +56,31 @@ public record ServerArgs(Path dataDir, int port) {
       throw new Exit(2);
     }
     return new ServerArgs(dataDir, port);
+  }
+
+  /** What stops a server; called once, from the shutdown hook (SIGTERM, Ctrl-C). */
+  @FunctionalInterface
+  public interface Stop {
+    void stop() throws Exception;
+  }
+
+  /**
+   * Prints {@code ready} (the line the native stack waits for), then blocks until the process is
+   * asked to end; the shutdown hook runs {@code stop} first, so the store closes cleanly.
+   */
+  public static void serveUntilStopped(String program, String ready, Stop stop, PrintStream out, PrintStream err)
+      throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stop.stop();
+      } catch (Exception e) {
+        err.println(program + ": stopping failed: " + e.getMessage());
+      }
+      stopped.countDown();
+    }, program + "-stop"));
+    out.println(ready);
+    out.flush();
+    stopped.await();
   }
 }

@@ -3,7 +3,6 @@ package dev.onering.serving.clickhouse;
 import dev.onering.serving.ServerArgs;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The native stack's ClickHouse server: {@link ChDbHttpFront} over a persistent chDB data
@@ -48,15 +47,10 @@ public final class ChDbHttpServer {
     String password = env.getOrDefault(ClickHouseHttp.PASSWORD_ENV, "");
     ChDb db = ChDb.open(parsed.dataDir());
     ChDbHttpFront front = ChDbHttpFront.start(db, user, password, parsed.port(), false);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    ServerArgs.serveUntilStopped("ChDbHttpServer", "READY " + front.url(), () -> {
       front.close();
       db.close();
-      stopped.countDown();
-    }, "chdb-http-server-stop"));
-    out.println("READY " + front.url());
-    out.flush();
-    stopped.await();
+    }, out, err);
     return 0;
   }
 }

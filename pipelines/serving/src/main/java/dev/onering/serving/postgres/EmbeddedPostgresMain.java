@@ -2,7 +2,6 @@ package dev.onering.serving.postgres;
 
 import dev.onering.serving.ServerArgs;
 import java.io.PrintStream;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The native stack's Postgres: {@link EmbeddedPostgresServer} (zonky's Postgres 16 binaries, the
@@ -38,18 +37,7 @@ public final class EmbeddedPostgresMain {
       return e.code();
     }
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(parsed.dataDir(), parsed.port());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        err.println("EmbeddedPostgresMain: stopping Postgres failed: " + e.getMessage());
-      }
-      stopped.countDown();
-    }, "embedded-postgres-stop"));
-    out.println("READY " + server.port());
-    out.flush();
-    stopped.await();
+    ServerArgs.serveUntilStopped("EmbeddedPostgresMain", "READY " + server.port(), server::close, out, err);
     return 0;
   }
 }
