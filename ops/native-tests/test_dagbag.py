@@ -14,7 +14,7 @@ DAGS = ROOT / "platform" / "airflow" / "dags"
 
 @pytest.fixture(scope="module")
 def dagbag() -> DagBag:
-    return DagBag(dag_folder=str(DAGS), include_examples=False)
+    return DagBag(dag_folder=str(DAGS))
 
 
 def test_every_dag_file_imports_without_errors(dagbag):
@@ -54,5 +54,5 @@ def test_a_dag_file_does_no_work_when_parsed(path):
 
 def test_a_broken_dag_file_is_reported_with_its_error(tmp_path):
     (tmp_path / "broken.py").write_text("from airflow.sdk import DAG\nraise RuntimeError('no spec here')\n")
-    bag = DagBag(dag_folder=str(tmp_path), include_examples=False)
+    bag = DagBag(dag_folder=str(tmp_path))
     assert "no spec here" in next(iter(bag.import_errors.values()))

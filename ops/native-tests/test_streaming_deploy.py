@@ -41,7 +41,7 @@ def no_stream_job_left(stack):
 
 
 def run_streaming_dag():
-    dag = DagBag(dag_folder=str(ROOT / "platform" / "airflow" / "dags"), include_examples=False).get_dag(
+    dag = DagBag(dag_folder=str(ROOT / "platform" / "airflow" / "dags")).get_dag(
         "onering_streaming")
     run = dag.test()
     ti = next(t for t in run.get_task_instances() if t.task_id == "stream")
