@@ -1,7 +1,9 @@
 # Make targets for the native stack: compose.yaml's core and streaming services as processes on
 # 127.0.0.1, no Docker (ops/scripts/native.py; docs/stack.md "The native stack"). Included by the
 # top-level Makefile. They run from the build: `make build` and `make py-setup` first.
-NATIVE := $(STACK_PYTHON) $(STACK_SCRIPTS)/native.py
+# Debian's python3: ops/scripts/install-ci-tools.sh gives it the PyYAML native.py reads compose.yaml with.
+NATIVE_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+NATIVE := $(NATIVE_PYTHON) $(STACK_SCRIPTS)/native.py
 
 .PHONY: native-up native-down native-status native-smoke native-test
 
