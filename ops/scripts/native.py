@@ -835,6 +835,7 @@ def test_cmd(args) -> int:
     phases["up"] = time.monotonic() - t
     if code != 0:
         return code
+    smoke_code = pytest_code = 1
     try:
         t = time.monotonic()
         smoke_code = stack.run_smoke(NativeTarget(load_state()), date=None, timeout=args.timeout)
