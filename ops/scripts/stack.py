@@ -156,12 +156,12 @@ def status(project: str, runner=subprocess.run, prober=probe, out=sys.stdout) ->
 # Airflow REST API (v2, JWT)
 # ---------------------------------------------------------------------------------------------
 class AirflowClient:
-    def __init__(self, base_url: str, username: str, password: str, timeout: float = 30.0):
+    def __init__(self, base_url: str, username: str, password: str, timeout: float = 60.0):
         self.base = base_url.rstrip("/")
         self.username, self.password, self.timeout = username, password, timeout
         self.token: str | None = None
 
-    def _request(self, method: str, path: str, body=None, auth: bool = True):
+    def _request(self, method: str, path: str, body=None, auth: bool = True, attempts: int = 3):
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.base + path, data=data, method=method)
         req.add_header("Content-Type", "application/json")
@@ -169,13 +169,21 @@ class AirflowClient:
             if self.token is None:
                 self.login()
             req.add_header("Authorization", f"Bearer {self.token}")
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                raw = resp.read()
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode(errors="replace")[:300]
-            raise RuntimeError(f"Airflow {method} {path}: HTTP {e.code} {detail}") from e
-        return json.loads(raw) if raw else {}
+        # A busy API server can miss a read timeout; a GET is safe to ask again, a change is not.
+        tries = attempts if method == "GET" else 1
+        for attempt in range(1, tries + 1):
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                    raw = resp.read()
+                return json.loads(raw) if raw else {}
+            except urllib.error.HTTPError as e:
+                detail = e.read().decode(errors="replace")[:300]
+                raise RuntimeError(f"Airflow {method} {path}: HTTP {e.code} {detail}") from e
+            except (urllib.error.URLError, OSError) as e:
+                if attempt == tries:
+                    raise RuntimeError(f"Airflow {method} {self.base}{path}: no answer after {tries} "
+                                       f"attempt(s) of {self.timeout:.0f} s ({getattr(e, 'reason', e)})") from e
+        raise AssertionError("unreachable")
 
     def login(self) -> None:
         resp = self._request("POST", "/auth/token",

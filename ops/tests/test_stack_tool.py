@@ -220,3 +220,17 @@ def test_a_run_the_scheduler_started_beside_the_smokes_fails_the_smoke(airflow):
 def test_the_default_run_date_is_the_paused_dags_latest_interval():
     assert stack.default_run_date(stack.latest_interval(PAUSED)) == "2026-09-01"
     assert stack.latest_interval({**PAUSED, "is_paused": False}) is None
+
+
+def test_an_api_server_that_does_not_answer_is_reported_not_a_traceback():
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts, never answers
+    try:
+        client = stack.AirflowClient(f"http://127.0.0.1:{silent.getsockname()[1]}", "u", "p", timeout=0.2)
+        client.token = "tok"
+        with pytest.raises(RuntimeError, match=r"no answer after 3 attempt\(s\) of 0 s"):
+            client.dag("onering_medallion")
+    finally:
+        silent.close()
