@@ -278,7 +278,9 @@ def check_results(tasks: list[dict], results: dict[str, object], verdict: Verdic
             verdict.fail(f"task {tid} pushed no step result to XCom")
             continue
         if result.get("status") != "success":
-            verdict.fail(f"step {tid}: status {result.get('status')}: {result.get('error')}")
+            # A skipped step says why in details.reason (e.g. nothing in the landing bucket).
+            why = result.get("error") or (result.get("details") or {}).get("reason")
+            verdict.fail(f"step {tid}: status {result.get('status')}: {why}")
         if quality_failed(result):
             verdict.fail(f"step {tid}: quality gate failed: {json.dumps(result.get('quality'))[:200]}")
         verdict.notes.append(f"{tid}: rows in {result.get('rows_in')}, out {result.get('rows_out')}, "

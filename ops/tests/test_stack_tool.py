@@ -234,3 +234,11 @@ def test_an_api_server_that_does_not_answer_is_reported_not_a_traceback():
             client.dag("onering_medallion")
     finally:
         silent.close()
+
+
+def test_a_skipped_step_fails_the_smoke_with_its_reason(airflow):
+    """Issue 11, defect 3: with nothing in the landing bucket ingest-csv and silver-csv are skipped."""
+    FakeAirflow.tasks["ingest-csv"] = ("success", dict(RESULT, step="ingest-csv", status="skipped",
+                                                       details={"reason": "no .csv files under s3a://landing/ohlcv_csv yet"}))
+    failures = run_smoke(airflow).failures
+    assert "step ingest-csv: status skipped: no .csv files under s3a://landing/ohlcv_csv yet" in failures, failures
