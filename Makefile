@@ -53,12 +53,13 @@ demo-stream: build ## Live half: embedded Pulsar, the Flink job on a MiniCluster
 demo-ml: py-setup ## ML path natively: Redis, Feast, MLflow, BentoML and Streamlit on the demo's feature table; URLs printed, Ctrl-C stops all
 	PYTHONPATH=platform/ml .cache/venvs/featurestore/bin/python -m onering_ml.demo $(DEMO_ML_ARGS)
 
-test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase) and the stack checks
+test: setup ## Run all tests: Java on real engines (Spark, chDB, Postgres, Liquibase), the ML services, the stack checks, the native stack
 	@ops/scripts/install-ci-tools.sh
 	@ops/scripts/py-setup.sh
 	$(MAKE) --no-print-directory test-java
 	$(MAKE) --no-print-directory test-ml
 	$(MAKE) --no-print-directory stack-check
+	$(MAKE) --no-print-directory native-test
 
 test-java: ## Only the Java tests
 	cd pipelines && $(MVN) install
@@ -80,3 +81,4 @@ clean-data: ## Remove the local lake, the embedded stores and the run reports (d
 	rm -rf data out
 
 include ops/make/stack.mk
+include ops/make/native.mk

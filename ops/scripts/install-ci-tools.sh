@@ -4,7 +4,8 @@
 # `prometheus` package ships it), PyYAML and pytest for /usr/bin/python3, shellcheck, and Debian's
 # chromium, which the report tests open their pages in (a test that skips in CI tests nothing, so
 # with CI=true they fail without it); for the ML path's tests (make test-ml): redis-server
-# (Feast's online store) and a font for the Streamlit page. Idempotent: installs only what is missing.
+# (Feast's online store) and a font for the Streamlit page; psql (postgresql-client) for the
+# native stack. Idempotent: installs only what is missing.
 set -euo pipefail
 
 need=()
@@ -16,9 +17,11 @@ command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# psql: the native stack (make native-test) provisions its Postgres with platform/postgres/init.sh.
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 
 if ((${#need[@]} == 0)); then
-  echo "install-ci-tools: docker-compose, promtool, shellcheck, python3-yaml, python3-pytest, redis-server, chromium already present"
+  echo "install-ci-tools: docker-compose, promtool, shellcheck, chromium, python3-yaml, python3-pytest, redis-server, psql already present"
   exit 0
 fi
 sudo=""

@@ -1,54 +1,20 @@
-"""The Airflow side: DAG files compile, name only spec steps and onering subcommands, and the
-DAG factory turns the spec into the right graph. Runs without Airflow (plain /usr/bin/python3)."""
+"""The Airflow side without Airflow (plain /usr/bin/python3): the DAG factory's reading of the spec
+and the CLIs the spec names. The DAG files themselves are loaded in a real DagBag by
+ops/native-tests/test_dagbag.py (Airflow's venv, `make native-test`)."""
 from __future__ import annotations
 
-import py_compile
 import subprocess
 from pathlib import Path
 
 import pytest
 
-import stack_lint
 from onering_airflow import spec as onering_spec
 
-DAGS = Path(__file__).resolve().parents[2] / "platform" / "airflow" / "dags"
-PLUGINS = DAGS.parent / "plugins" / "onering_airflow"
 
 
 @pytest.fixture(scope="module")
 def spec(root):
     return onering_spec.load(root / "pipelines/spec/medallion.yaml")
-
-
-@pytest.mark.parametrize("path", sorted(DAGS.glob("*.py")) + sorted(PLUGINS.glob("*.py")), ids=lambda p: p.name)
-def test_dag_and_plugin_files_compile(path, tmp_path):
-    py_compile.compile(str(path), cfile=str(tmp_path / "x.pyc"), doraise=True)
-
-
-def test_dag_files_name_only_spec_steps_and_cli_commands(root, spec):
-    steps = {s.id: list(s.command) for s in spec.steps}
-    for dag in sorted(DAGS.glob("*.py")):
-        assert stack_lint.dag_problems(dag, steps, spec.commands()) == []
-
-
-def test_a_dag_naming_an_unknown_step_or_command_is_reported(tmp_path, spec):
-    bad = tmp_path / "bad_dag.py"
-    bad.write_text(
-        "from airflow.sdk import DAG\n"
-        "with DAG(dag_id='x', doc_md='d', catchup=False) as dag:\n"
-        "    OneRingStepOperator(task_id='t', step_id='no-such-step', command=['silver'], engine='spark')\n"
-        "    OneRingStepOperator(task_id='u', step_id='silver', command=['frobnicate'], engine='spark')\n")
-    problems = stack_lint.dag_problems(bad, {s.id: list(s.command) for s in spec.steps}, spec.commands())
-    assert any("'no-such-step' is not in the pipeline spec" in p for p in problems), problems
-    assert any("'frobnicate' is not an onering subcommand" in p for p in problems), problems
-
-
-def test_a_dag_with_logic_at_parse_time_or_syntax_errors_is_reported(tmp_path):
-    bad = tmp_path / "bad.py"
-    bad.write_text("import pendulum\nfrom airflow.sdk import DAG\nDAG(dag_id='x', doc_md='d', catchup=False, start_date=pendulum.now())\n")
-    assert any("pendulum.now(" in p for p in stack_lint.dag_problems(bad, {}, set()))
-    bad.write_text("def broken(:\n")
-    assert any("does not compile" in p for p in stack_lint.dag_problems(bad, {}, set()))
 
 
 def test_the_medallion_dag_runs_exactly_the_stack_steps(spec):
@@ -156,9 +122,9 @@ def test_the_ml_dag_is_declared_after_medallion_and_chains_its_steps(spec):
                   "deploy": ["materialize"], "drift": ["deploy"]}
     assert not any(s.dag == "ml" for s in onering_spec.stack_steps(spec)), "the medallion DAG runs no ML step"
     python = [s for s in steps if s.engine == "python"]
-    assert {s.id: s.venv for s in python} == {"materialize": "feast", "deploy": "bentoml"}
+    assert {s.id: s.venv for s in python} == {"materialize": "featurestore", "deploy": "bentoml"}
     assert all("stack" == r for s in python for r in s.runtimes), "python steps are stack-only today"
-    assert python[0].command_for("2026-09-01")[-1] == "2026-09-01T23:59:59"
+    assert python[0].command_for("2026-09-01")[-2:] == ["--run-date", "2026-09-01"]
     assert not {s.command[0] for s in python} & spec.batch_commands()
 
 

@@ -8,13 +8,13 @@ import pytest
 from onering_airflow import spec as onering_spec
 from onering_airflow import steps
 
-ML_SPEC = {"pipeline": "medallion", "steps": [
+ML_SPEC = {"pipeline": "medallion", "dags": {"ml": {"description": "ML", "after": "medallion"}}, "steps": [
     {"id": "gold", "command": ["gold"], "engine": "spark"},
     {"id": "features", "command": ["features"], "engine": "spark", "dag": "ml", "depends_on": ["gold"]},
     {"id": "train", "command": ["train"], "engine": "light", "dag": "ml", "depends_on": ["features"]},
     {"id": "materialize", "command": ["python", "-m", "onering_ml.materialize", "--run-date", "{run_date}"],
      "engine": "python", "venv": "featurestore", "dag": "ml", "runtimes": ["stack"], "depends_on": ["features"]},
-    {"id": "deploy", "command": ["python", "platform/ml/bento_service/deploy.py"], "engine": "python",
+    {"id": "deploy", "command": ["python", "-m", "onering_ml.deploy", "--run-date", "{run_date}"], "engine": "python",
      "venv": "bentoml", "dag": "ml", "runtimes": ["stack"], "depends_on": ["train", "materialize"]},
 ]}
 
@@ -45,8 +45,8 @@ def test_python_steps_are_programs_with_the_run_date_filled_in():
 
 
 @pytest.mark.parametrize("step, message", [
-    ({"id": "m", "command": ["feast"], "engine": "python"}, "names the service venv its program runs in"),
-    ({"id": "m", "command": ["feast"], "engine": "python", "venv": "../x"}, "names the service venv"),
+    ({"id": "m", "command": ["feast"], "engine": "python"}, "names the service virtualenv its program runs in"),
+    ({"id": "m", "command": ["feast"], "engine": "python", "venv": "../x"}, "names the service virtualenv"),
     ({"id": "m", "command": ["gold"], "engine": "spark", "venv": "featurestore"}, "venv is for python steps"),
     ({"id": "m", "command": ["gold"], "engine": "spark", "dag": "ML DAG"}, "dag must be a lower-case name"),
 ])

@@ -62,6 +62,11 @@ class FakeAirflow(BaseHTTPRequestHandler):
     polls_before_done = 2
     final_state = "success"
     calls: list[str] = []
+    dag: dict = {"is_paused": False}
+    triggered: dict = {}
+    # Runs the scheduler creates when the DAG is unpaused (as Airflow's does for its latest interval).
+    created_on_unpause: list[str] = []
+    runs: list[str] = []
 
     def log_message(self, *a):
         pass
@@ -91,15 +96,22 @@ class FakeAirflow(BaseHTTPRequestHandler):
             return self._send(401, {"detail": "no token"})
         assert body["conf"] == {"run_date": "2026-09-01"}
         FakeAirflow.run_id = body["dag_run_id"]
+        FakeAirflow.triggered = body
+        FakeAirflow.runs.append(body["dag_run_id"])
         return self._send(200, {"dag_run_id": body["dag_run_id"], "state": "queued"})
 
     def do_PATCH(self):
         FakeAirflow.calls.append(f"PATCH {self.path} {self._body()}")
+        FakeAirflow.runs += FakeAirflow.created_on_unpause
         return self._send(200 if self._authorized() else 401, {"is_paused": False})
 
     def do_GET(self):
         if not self._authorized():
             return self._send(401, {"detail": "no token"})
+        if self.path == "/api/v2/dags/onering_medallion":
+            return self._send(200, FakeAirflow.dag)
+        if self.path.startswith("/api/v2/dags/onering_medallion/dagRuns?"):
+            return self._send(200, {"dag_runs": [{"dag_run_id": r} for r in FakeAirflow.runs]})
         if self.path.endswith("/taskInstances"):
             return self._send(200, {"task_instances": [{"task_id": t, "state": s} for t, (s, _) in self.tasks.items()]})
         if "/xcomEntries/return_value" in self.path:
@@ -113,6 +125,10 @@ class FakeAirflow(BaseHTTPRequestHandler):
 @pytest.fixture
 def airflow():
     FakeAirflow.calls = []
+    FakeAirflow.dag = {"is_paused": False}
+    FakeAirflow.triggered = {}
+    FakeAirflow.created_on_unpause = []
+    FakeAirflow.runs = []
     FakeAirflow.polls_before_done = 2
     FakeAirflow.final_state = "success"
     FakeAirflow.tasks = {t: ("success", dict(RESULT, step=t)) for t in ("migrate", "silver", "gold", "publish-gold")}
@@ -173,3 +189,56 @@ def test_smoke_seeds_the_run_date_into_the_lake_of_the_onering_container():
     args = dict(zip(cmd[4::2], cmd[5::2]))
     # The simulated days must contain the run date, or generate writes nothing.
     assert args == {"--start-date": "2026-11-20", "--days": "1", "--run-date": "2026-11-20"}
+
+
+PAUSED = {"is_paused": True, "next_dagrun_logical_date": "2026-09-01T00:00:00Z",
+          "next_dagrun_data_interval_start": "2026-09-01T00:00:00Z",
+          "next_dagrun_data_interval_end": "2026-09-02T00:00:00Z"}
+
+
+def test_on_a_paused_dag_the_smokes_run_is_the_latest_intervals_run_triggered_before_unpausing(airflow):
+    """Issue 11, defect 7: unpausing makes the scheduler create the latest interval's run, and the
+    smoke's run waited behind it (max_active_runs=1). The smoke's run is that run instead."""
+    FakeAirflow.dag = PAUSED
+    verdict = run_smoke(airflow)
+    assert verdict.ok, verdict.failures
+    body = FakeAirflow.triggered
+    assert (body["logical_date"], body["data_interval_start"], body["data_interval_end"]) == (
+        "2026-09-01T00:00:00Z", "2026-09-01T00:00:00Z", "2026-09-02T00:00:00Z")
+    trigger = FakeAirflow.calls.index("POST /api/v2/dags/onering_medallion/dagRuns")
+    unpause = next(i for i, c in enumerate(FakeAirflow.calls) if c.startswith("PATCH /api/v2/dags/onering_medallion"))
+    assert trigger < unpause, FakeAirflow.calls
+
+
+def test_a_run_the_scheduler_started_beside_the_smokes_fails_the_smoke(airflow):
+    FakeAirflow.dag = PAUSED
+    FakeAirflow.created_on_unpause = ["scheduled__2026-09-01T00:00:00+00:00"]
+    failures = run_smoke(airflow).failures
+    assert any("other runs of onering_medallion beside the smoke's: scheduled__2026-09-01" in f for f in failures), failures
+
+
+def test_the_default_run_date_is_the_paused_dags_latest_interval():
+    assert stack.default_run_date(stack.latest_interval(PAUSED)) == "2026-09-01"
+    assert stack.latest_interval({**PAUSED, "is_paused": False}) is None
+
+
+def test_an_api_server_that_does_not_answer_is_reported_not_a_traceback():
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts, never answers
+    try:
+        client = stack.AirflowClient(f"http://127.0.0.1:{silent.getsockname()[1]}", "u", "p", timeout=0.2)
+        client.token = "tok"
+        with pytest.raises(RuntimeError, match=r"no answer after 3 attempt\(s\) of 0 s"):
+            client.dag("onering_medallion")
+    finally:
+        silent.close()
+
+
+def test_a_skipped_step_fails_the_smoke_with_its_reason(airflow):
+    """Issue 11, defect 3: with nothing in the landing bucket ingest-csv and silver-csv are skipped."""
+    FakeAirflow.tasks["ingest-csv"] = ("success", dict(RESULT, step="ingest-csv", status="skipped",
+                                                       details={"reason": "no .csv files under s3a://landing/ohlcv_csv yet"}))
+    failures = run_smoke(airflow).failures
+    assert "step ingest-csv: status skipped: no .csv files under s3a://landing/ohlcv_csv yet" in failures, failures

@@ -49,17 +49,45 @@ def test_only_step_settings_reach_the_step():
     assert steps.step_env(env) == {"ONERING_PG_URL": "jdbc:postgresql://x/y", "AWS_ACCESS_KEY_ID": "k"}
 
 
-def test_spark_submission_runs_the_cli_in_cluster_mode():
-    body = steps.spark_submission(step_id="gold", args=["gold", "--run-date", "2026-09-01"],
+def submission(root, home="/opt/onering"):
+    defaults = steps.spark_defaults((root / "platform/spark/conf/spark-defaults.conf").read_text(encoding="utf-8"))
+    return steps.spark_submission(step_id="gold", args=["gold", "--run-date", "2026-09-01"],
                                   run_date="2026-09-01", master_url="spark://m:7077",
-                                  env={"ONERING_LAKE": "s3a://"})
+                                  env={"ONERING_LAKE": "s3a://"}, defaults=defaults, home=home)
+
+
+def test_spark_submission_runs_the_cli_in_cluster_mode(root):
+    body = submission(root)
     assert body["action"] == "CreateSubmissionRequest"
     assert body["mainClass"] == "dev.onering.cli.OneRing"
+    assert body["appResource"] == "file:/opt/onering/onering-cli.jar"
     assert body["appArgs"] == ["gold", "--run-date", "2026-09-01"]
     assert body["sparkProperties"]["spark.submit.deployMode"] == "cluster"
     assert body["sparkProperties"]["spark.master"] == "spark://m:7077"
     assert body["environmentVariables"]["ONERING_LAKE"] == "s3a://"
     assert body["clientSparkVersion"].startswith("4.1.")
+
+
+def test_the_submission_carries_all_the_driver_needs_since_the_rest_server_reads_nothing_else(root):
+    """Issue 11, defect 2: Spark's REST server builds the driver from sparkProperties alone (never
+    spark-defaults.conf), so without the onering lib/ there the driver dies on its first picocli
+    class, and without Spark's Java 17 opens on its first direct buffer."""
+    props = submission(root, home="/x/dist")["sparkProperties"]
+    for side in ("driver", "executor"):
+        assert props[f"spark.{side}.extraClassPath"].split(":") == ["/x/dist/onering-cli.jar", "/x/dist/lib/*"]
+    opts = props["spark.driver.extraJavaOptions"].split()
+    assert "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED" in opts and "--add-opens=java.base/java.nio=ALL-UNNAMED" in opts
+    # Every application setting of spark-defaults.conf, as spark-submit would have applied it.
+    defaults = steps.spark_defaults((root / "platform/spark/conf/spark-defaults.conf").read_text(encoding="utf-8"))
+    app = {k: v for k, v in defaults.items() if k.startswith(steps.SPARK_APP_PROPERTY_PREFIXES)}
+    assert {"spark.driver.memory", "spark.executor.memory", "spark.cores.max"} <= app.keys()
+    assert {k: props[k] for k in app} == app
+    assert not [k for k in props if k.startswith(("spark.hadoop.", "spark.master.rest", "spark.ui."))]
+
+
+def test_spark_defaults_lines_are_read_as_spark_reads_them():
+    text = "# comment\n\nspark.driver.memory   1g\nspark.driver.extraJavaOptions -Da=1 -Db=2\n"
+    assert steps.spark_defaults(text) == {"spark.driver.memory": "1g", "spark.driver.extraJavaOptions": "-Da=1 -Db=2"}
 
 
 @pytest.mark.parametrize("response, state, done", [

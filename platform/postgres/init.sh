@@ -16,6 +16,9 @@ SQL
   if [[ -z "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '${db}'")" ]]; then
     psql -v ON_ERROR_STOP=1 -d postgres -q -c "CREATE DATABASE \"${db}\" OWNER \"${role}\""
   fi
+  # A database made before this ran (the native stack's Postgres creates `onering` itself) gets its
+  # owner too: since Postgres 15 only the owner may create tables in its public schema.
+  psql -v ON_ERROR_STOP=1 -d postgres -q -c "ALTER DATABASE \"${db}\" OWNER TO \"${role}\""
   echo "postgres-init: role ${role} owns database ${db}"
 }
 

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from airflow.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from airflow.sdk import BaseOperator
 
 from onering_airflow import steps
@@ -129,10 +129,17 @@ class OneRingStepOperator(BaseOperator):
     def _run_spark(self, args: list[str], result_file: str) -> dict:
         http = _http()
         rest = steps.env_or("ONERING_SPARK_REST_URL", "http://spark-master:6066").rstrip("/")
+        defaults_file = steps.spark_defaults_path(steps.env_or("ONERING_HOME", "/etc/onering"))
+        try:
+            defaults = steps.spark_defaults(Path(defaults_file).read_text(encoding="utf-8"))
+        except OSError as e:
+            raise AirflowFailException(f"step '{self.step_id}': cannot read {defaults_file} ({e}); "
+                                       "ONERING_HOME must hold the platform folder") from e
         body = steps.spark_submission(
             step_id=self.step_id, args=args, run_date=self.run_date,
             master_url=steps.env_or("ONERING_SPARK_MASTER_URL", "spark://spark-master:7077"),
-            env=steps.step_env(dict(os.environ)))
+            env=steps.step_env(dict(os.environ)), defaults=defaults,
+            home=steps.env_or("ONERING_DIST", steps.ONERING_HOME))
         resp = http.post(f"{rest}/v1/submissions/create", json=body, timeout=30)
         resp.raise_for_status()
         created = resp.json()

@@ -218,7 +218,7 @@ def _check_python_step(sid: str, engine: str, venv, source: str) -> None:
             raise SpecError(f"{source}: step '{sid}': venv is for python steps; an {engine} step runs onering")
         return
     if not isinstance(venv, str) or not NAME.match(venv):
-        raise SpecError(f"{source}: step '{sid}': a python step names the service venv its program runs in "
+        raise SpecError(f"{source}: step '{sid}': a python step names the service virtualenv its program runs in "
                         f"(platform/<venv>/requirements.lock, made by make py-setup), got {venv!r}")
 
 

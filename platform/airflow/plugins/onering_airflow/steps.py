@@ -19,6 +19,23 @@ FLINK_JAR = f"{ONERING_HOME}/flink/onering-flink.jar"
 VENVS = f"{ONERING_HOME}/venvs"
 ONERING_FOLDER = "/etc/onering"
 
+# The Java 17 options Spark's launcher gives every JVM it starts (JavaModuleOptions). A driver that
+# the standalone worker launches for a REST submission gets only what the submission names.
+SPARK_DRIVER_JAVA_OPTIONS = (
+    "-XX:+IgnoreUnrecognizedVMOptions",
+    *(f"--add-opens=java.base/{p}=ALL-UNNAMED" for p in (
+        "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
+        "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs",
+        "sun.security.action", "sun.util.calendar")),
+    "-Djdk.reflect.useDirectMethodHandle=false",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+)
+# What spark-submit would take from spark-defaults.conf for the application (sizes, SQL settings);
+# the REST server never reads that file (Spark's StandaloneRestServer.buildDriverDescription builds
+# the driver from the request's sparkProperties alone), so the operator sends them itself. The
+# lake's spark.hadoop.* settings are not sent: the step sets them from ONERING_S3_* (StepContext).
+SPARK_APP_PROPERTY_PREFIXES = ("spark.driver.", "spark.executor.", "spark.cores.max", "spark.sql.")
+
 # Spark driver states (standalone master REST API): terminal ones end the poll.
 SPARK_DRIVER_DONE = {"FINISHED", "FAILED", "KILLED", "ERROR"}
 SPARK_DRIVER_OK = "FINISHED"
@@ -118,27 +135,55 @@ def result_path(results_dir: str, dag_id: str, run_id: str, task_id: str, try_nu
     return str(PurePosixPath(results_dir, safe(dag_id), safe(run_id), f"{safe(task_id)}.try{try_number}.json"))
 
 
+def spark_defaults_path(onering_home: str) -> str:
+    """The stack's spark-defaults.conf, under the platform folder ONERING_HOME has (compose mounts
+    ./platform at /etc/onering/platform; the native stack's ONERING_HOME is the repository)."""
+    return str(PurePosixPath(onering_home, "platform", "spark", "conf", "spark-defaults.conf"))
+
+
+def spark_defaults(text: str) -> dict[str, str]:
+    """`key value` lines of a spark-defaults.conf; comments and blank lines skipped."""
+    props = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, *value = line.split(None, 1)
+            props[key] = value[0].strip() if value else ""
+    return props
+
+
 def spark_submission(*, step_id: str, args: list[str], run_date: str | None, master_url: str,
-                     env: dict[str, str], spark_version: str = "4.1.0",
-                     home: str = ONERING_HOME) -> dict:
+                     env: dict[str, str], defaults: dict[str, str], home: str = ONERING_HOME,
+                     spark_version: str = "4.1.0") -> dict:
     """Body of POST /v1/submissions/create on the Spark master's REST server (cluster mode):
-    the driver runs `dev.onering.cli.OneRing <args>` on the worker, with the step environment."""
-    jar = f"file:{home}/onering-cli.jar"
+    the driver runs `dev.onering.cli.OneRing <args>` on the worker, with the step environment.
+
+    Everything the driver needs travels in the request, because the REST server builds the driver
+    from it alone: the CLI jar and its lib/ (`home`, the onering dist both Airflow and the Spark
+    worker see at the same path) on the driver's and the executors' classpath, Spark's Java 17
+    options, the step's environment, and the application settings of spark-defaults.conf."""
+    jar = f"{home}/onering-cli.jar"
+    classpath = f"{jar}:{home}/lib/*"
     name = f"onering-{step_id}" + (f"-{run_date}" if run_date else "")
+    props = {k: v for k, v in defaults.items() if k.startswith(SPARK_APP_PROPERTY_PREFIXES)}
+    props.update({
+        "spark.master": master_url,
+        "spark.submit.deployMode": "cluster",
+        "spark.app.name": name,
+        "spark.jars": f"file:{jar}",
+        "spark.driver.supervise": "false",
+        "spark.driver.extraClassPath": classpath,
+        "spark.executor.extraClassPath": classpath,
+        "spark.driver.extraJavaOptions": " ".join(SPARK_DRIVER_JAVA_OPTIONS),
+    })
     return {
         "action": "CreateSubmissionRequest",
-        "appResource": jar,
+        "appResource": f"file:{jar}",
         "mainClass": MAIN_CLASS,
         "appArgs": list(args),
         "clientSparkVersion": spark_version,
         "environmentVariables": {**env, "SPARK_ENV_LOADED": "1"},
-        "sparkProperties": {
-            "spark.master": master_url,
-            "spark.submit.deployMode": "cluster",
-            "spark.app.name": name,
-            "spark.jars": jar,
-            "spark.driver.supervise": "false",
-        },
+        "sparkProperties": props,
     }
 
 

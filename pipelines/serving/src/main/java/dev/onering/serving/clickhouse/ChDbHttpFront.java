@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * statement on chDB, so results and errors are the engine's own. A ClickHouse server cannot run on
  * this machine (no Docker; Debian's is from 2018), chDB is the same engine.
  *
- * <p>Public, in the test-jar, for the streaming module's sink tests.
+ * <p>The tests of both modules start it in-process; the native stack runs it as its ClickHouse
+ * server ({@link ChDbHttpServer}), the one stand-in of that stack (docs/stack.md).
  *
  * <p>Where chDB's API differs from a server: it takes no request body. A text-format body is
  * appended to the statement, as clickhouse-local reads inline data; a Parquet body is written to a
@@ -48,23 +49,35 @@ public final class ChDbHttpFront implements AutoCloseable {
   private final String password;
   private final HttpServer server;
   private final Path scratch;
-  private final List<String> statements = Collections.synchronizedList(new ArrayList<>());
+  /** Kept for the tests only: a long-running server would grow it without end. */
+  private final List<String> statements;
 
-  private ChDbHttpFront(ChDb db, String user, String password) throws IOException {
+  private ChDbHttpFront(ChDb db, String user, String password, int port, boolean record) throws IOException {
     this.db = db;
     this.user = user;
     this.password = password;
+    this.statements = record ? Collections.synchronizedList(new ArrayList<>()) : null;
     this.scratch = Files.createTempDirectory("chdb-http-front-");
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    // One statement at a time, on the server's dispatcher thread: chDB's connection is not shared.
     server.createContext("/", this::handle);
     server.start();
   }
 
+  /** On a free loopback port, recording every statement ({@link #statements()}). */
   public static ChDbHttpFront start(ChDb db, String user, String password) {
+    return start(db, user, password, 0, true);
+  }
+
+  /**
+   * On loopback {@code port} (0: any free one); {@code record} keeps every statement for {@link
+   * #statements()}, which only a test should ask for.
+   */
+  public static ChDbHttpFront start(ChDb db, String user, String password, int port, boolean record) {
     try {
-      return new ChDbHttpFront(db, user, password);
+      return new ChDbHttpFront(db, user, password, port, record);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot listen on loopback", e);
+      throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + ")", e);
     }
   }
 
@@ -74,6 +87,9 @@ public final class ChDbHttpFront implements AutoCloseable {
 
   /** Every statement received, as sent (before any rewriting), in order. */
   public List<String> statements() {
+    if (statements == null) {
+      throw new IllegalStateException("this front was started without recording statements");
+    }
     return List.copyOf(statements);
   }
 
@@ -84,16 +100,13 @@ public final class ChDbHttpFront implements AutoCloseable {
       try (InputStream in = ex.getRequestBody()) {
         body = in.readAllBytes();
       }
-      String who = ex.getRequestHeaders().getFirst("X-ClickHouse-User");
-      String key = ex.getRequestHeaders().getFirst("X-ClickHouse-Key");
-      String basic = ex.getRequestHeaders().getFirst("Authorization");
-      if (who == null && basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
-        // HTTP basic authentication, which the server accepts too (clickhouse-sqlalchemy sends it).
-        String pair = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
-        int colon = pair.indexOf(':');
-        who = colon < 0 ? pair : pair.substring(0, colon);
-        key = colon < 0 ? "" : pair.substring(colon + 1);
+      if (ex.getRequestURI().getPath().equals("/ping")) {
+        respond(ex, 200, 0, "Ok.\n"); // the server's liveness answer, no login needed
+        return;
       }
+      String[] login = login(ex, params);
+      String who = login[0];
+      String key = login[1];
       if (!user.equals(who) || !password.equals(key == null ? "" : key)) {
         // The server's answer to a wrong user or password (HTTP 401 since 23.x).
         respond(ex, 401, 516, "Code: 516. DB::Exception: " + who + ": Authentication failed: password is "
@@ -109,7 +122,9 @@ public final class ChDbHttpFront implements AutoCloseable {
       }
       String sql = params.containsKey("query") ? params.get("query") : new String(body, StandardCharsets.UTF_8);
       byte[] data = params.containsKey("query") && body.length > 0 ? body : null;
-      statements.add(sql);
+      if (statements != null) {
+        statements.add(sql);
+      }
       try {
         if (data == null) {
           respond(ex, 200, 0, db.query(withSettings(sql, params), params.getOrDefault("default_format", "TabSeparated")));
@@ -173,6 +188,25 @@ public final class ChDbHttpFront implements AutoCloseable {
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /**
+   * The user and password the way a ClickHouse server accepts them: the {@code X-ClickHouse-User}
+   * / {@code -Key} headers, HTTP basic authentication, or the {@code user} / {@code password}
+   * parameters.
+   */
+  private static String[] login(HttpExchange ex, Map<String, String> params) {
+    String who = ex.getRequestHeaders().getFirst("X-ClickHouse-User");
+    if (who != null) {
+      return new String[] {who, ex.getRequestHeaders().getFirst("X-ClickHouse-Key")};
+    }
+    String basic = ex.getRequestHeaders().getFirst("Authorization");
+    if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+      String pair = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      return colon < 0 ? new String[] {pair, ""} : new String[] {pair.substring(0, colon), pair.substring(colon + 1)};
+    }
+    return new String[] {params.getOrDefault("user", "default"), params.get("password")};
   }
 
   private static void respond(HttpExchange ex, int status, int code, String body) throws IOException {
