@@ -4,6 +4,7 @@ import dev.onering.pipeline.Json;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.bench.StreamBench;
 import dev.onering.stream.pulsar.EmbeddedPulsar;
 import dev.onering.stream.sink.SilverStoreTarget;
@@ -27,6 +28,12 @@ import picocli.CommandLine.Option;
       "Prints the figures and the job's rate as a share of the broker's; writes stream-bench.json under --out."
     })
 final class BenchCommand implements Callable<Integer> {
+  private final StreamEnv env;
+
+  BenchCommand(StreamEnv env) {
+    this.env = env;
+  }
+
   @Option(names = "--symbols", defaultValue = "24", description = "Instruments, 1-24 (default: ${DEFAULT-VALUE}).")
   int symbols;
 
@@ -64,8 +71,8 @@ final class BenchCommand implements Callable<Integer> {
     SilverStoreTarget clickhouse = SilverStoreTarget.chdb(work.resolve("chdb"));
     StreamProgress.info("bench", "starting a Pulsar broker in its own JVM (about 10 s)");
     StreamBench.Result r;
-    try (EmbeddedPulsar broker = EmbeddedPulsar.start(work.resolve("pulsar"));
-        SilverStore store = clickhouse.open()) {
+    try (EmbeddedPulsar broker = EmbeddedPulsar.start(EmbeddedPulsar.Settings.defaults(work.resolve("pulsar"), env));
+        SilverStore store = clickhouse.openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       r = new StreamBench(new StreamBench.Settings(simulation, pace, parallelism, work.resolve("lake").toAbsolutePath(),
           clickhouse), m -> StreamProgress.info("bench", m)).run(broker.serviceUrl(), broker.adminUrl(), broker.pid());

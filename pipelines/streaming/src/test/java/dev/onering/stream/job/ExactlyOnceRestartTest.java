@@ -47,7 +47,7 @@ class ExactlyOnceRestartTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    store = SilverStoreTarget.chdb(chdb).open();
+    store = SilverStoreTarget.chdb(chdb).openEmbedded();
     store.migrate(ChangelogApplier.locateDefaultChangelog());
     feed = SimulatedFeed.of(SimulationConfig.defaults().withSize(6, 2, 3_000)
         .withStartDate(LocalDate.of(2026, 9, 3)).withDefectRates(SimulationConfig.defaultRates(5)));

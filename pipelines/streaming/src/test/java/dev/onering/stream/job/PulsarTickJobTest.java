@@ -50,7 +50,7 @@ class PulsarTickJobTest {
       assertThat(publisher.publish(TickSources.simulator(config)).ticks()).isEqualTo(feed.messages().size());
     }
 
-    try (SilverStore store = SilverStoreTarget.chdb(chdb).open()) {
+    try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
       env.setParallelism(2);
