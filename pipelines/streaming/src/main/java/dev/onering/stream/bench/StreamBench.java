@@ -159,7 +159,7 @@ public final class StreamBench {
       TickPipeline.Streams streams = PulsarTickJob.define(env, new PulsarTickJob.Config(serviceUrl, adminUrl,
           "onering-stream-bench", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, streamSettings, AlertRules.defaults(),
           new LakeAndClickHouseSinks.Targets(settings.lake().toString(), settings.clickhouse(), 100,
-              JobCounters::visible)));
+              JobCounters::visible), 0));
       streams.closedBars().sinkTo(new ForEachSink<>(JobCounters::closed)).name("bench-closed-trades");
       streams.late().sinkTo(new ForEachSink<>(a -> JobCounters.LATE.incrementAndGet())).name("bench-late");
       streams.quarantine().sinkTo(new ForEachSink<>(q -> JobCounters.QUARANTINED.incrementAndGet()))

@@ -132,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
     PulsarTickJob.Config config = new PulsarTickJob.Config(broker.serviceUrl(),
         broker.adminUrl(), "onering-stream-demo", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, settings,
         AlertRules.defaults(), new LakeAndClickHouseSinks.Targets(Lake.at(lake).root(),
-            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible));
+            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible), 0);
     TickPipeline.Streams streams = PulsarTickJob.define(env, config);
     streams.alerts().sinkTo(LiveCounts.sink("alerts")).name("count-alerts");
     streams.late().sinkTo(LiveCounts.sink("late")).name("count-late");

@@ -164,6 +164,10 @@ public final class StreamJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PulsarTickJob.Config config = config();
+    if (plan) {
+      // The plan needs no broker: the partition count only sizes the watermark generator.
+      config = config.withTickPartitions(StreamTopics.TICKS_PARTITIONS_DEFAULT);
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     PulsarTickJob.define(env, config);
     if (plan) {
@@ -197,7 +201,7 @@ public final class StreamJob implements Callable<Integer> {
     }
     return new PulsarTickJob.Config(pulsar.serviceUrl(), pulsar.adminUrl(), subscription, bounded, true, checkpoints,
         StreamSettings.defaults(), AlertRules.defaults(),
-        new LakeAndClickHouseSinks.Targets(Lake.at(lake.strip()).root(), clickhouseTarget(), flush.toMillis(), null));
+        new LakeAndClickHouseSinks.Targets(Lake.at(lake.strip()).root(), clickhouseTarget(), flush.toMillis(), null), 0);
   }
 
   /** --clickhouse, else {@value ClickHouseHttp#URL_ENV}, else the embedded engine; null for none. */

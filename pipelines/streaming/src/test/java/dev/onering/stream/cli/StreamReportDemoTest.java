@@ -58,7 +58,7 @@ class StreamReportDemoTest {
   private static PulsarTickJob.Config job() {
     return new PulsarTickJob.Config("pulsar://127.0.0.1:1", "http://127.0.0.1:1", "test", false, false,
         Duration.ofSeconds(1), StreamSettings.defaults().withLateness(Duration.ofSeconds(20), Duration.ofSeconds(45)),
-        AlertRules.defaults(), null);
+        AlertRules.defaults(), null, 0);
   }
 
   @Test

@@ -104,11 +104,11 @@ class ExactlyOnceRestartTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     StreamEnvironment.configure(env, Duration.ofMillis(100));
-    DataStream<Received> messages = feed.source(env, StreamSettings.defaults());
+    DataStream<Received> messages = feed.source(env);
     if (fail) {
       messages = messages.map(new FailOnceAfterCheckpoint(feed.messages().size() / 4)).setParallelism(1);
     }
-    TickPipeline.Streams streams = TickPipeline.build(messages, StreamSettings.defaults(), AlertRules.defaults());
+    TickPipeline.Streams streams = TickPipeline.build(messages, 1, StreamSettings.defaults(), AlertRules.defaults());
     LakeAndClickHouseSinks.attach(streams,
         new LakeAndClickHouseSinks.Targets(lake.toString(), SilverStoreTarget.chdb(chdb), 50, null));
     env.execute(fail ? "with a failure" : "uninterrupted");
