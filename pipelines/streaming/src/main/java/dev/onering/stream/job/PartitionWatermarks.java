@@ -20,10 +20,12 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * <p><b>A quiet partition</b> (a market closed: its symbols stop trading) must not hold every other
  * symbol's bars back, so it leaves the minimum: once it has said nothing for {@code quietWall} of
  * wall-clock time <em>while the other partitions spoke</em>, moved event time on by at least
- * {@code quietEvent}, and were read within {@code quietWall / 2} of being published. The last
- * condition is what tells silence from a backlog: while the job is behind, a partition whose
- * messages wait in the broker (or behind the other partitions' batches in the source) says nothing
- * for as long as the job is slow, and leaving it out would make its trades late. Flink's own idleness counts wall-clock silence alone, so after a pause of the
+ * {@code quietEvent}, and either were read within {@code quietWall / 2} of being published or sent
+ * more than {@code backlogTrades} since its last. The last condition is what tells silence from a
+ * backlog: while the job is behind, a partition whose messages wait in the broker (or behind the
+ * other partitions' batches in the source) says nothing for as long as the job is slow, and leaving
+ * it out would make its trades late; but the source hands out each partition's batches in turn, so
+ * one with data is never passed over by more than a few batches of the others. Flink's own idleness counts wall-clock silence alone, so after a pause of the
  * whole stream (a job waiting for a replay) every partition was idle, the first to resume took the
  * watermark with it, and a partition that resumed a few milliseconds later (a minute of event time
  * in a fast replay) was left out until it caught up, which at a constant lag it never did: most of
@@ -48,6 +50,7 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
   private final long quietWallNanos;
   private final long quietEventMillis;
   private final long streamPauseNanos;
+  private final long backlogTrades;
   private final LongSupplier nanoClock;
 
   /** Per partition index: newest event time (millis), NONE before the first trade. */
@@ -64,18 +67,26 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
   /** The longest wait between producer and job among the trades since the last periodic check. */
   private long readLagMicros;
   private long newestAnywhere = NONE;
+  /** Trades seen, and per partition the count at its last trade. */
+  private long trades;
+  private long[] lastTrade = new long[0];
   private long emitted = NONE;
   private boolean started;
   private long streamQuietSince = NONE;
 
   /** @param partitions of the topic, each of which must show its data before a first watermark */
+  /**
+   * @param backlogTrades more trades of the others than the source can hand out before a partition
+   *     with data gets its turn
+   */
   PartitionWatermarks(int partitions, Duration bound, Duration step, Duration quietWall, Duration quietEvent,
-      Duration streamPause, LongSupplier nanoClock) {
+      Duration streamPause, long backlogTrades, LongSupplier nanoClock) {
     this.boundMillis = bound.toMillis();
     this.stepMillis = Math.max(1, step.toMillis());
     this.quietWallNanos = quietWall.toNanos();
     this.quietEventMillis = quietEvent.toMillis();
     this.streamPauseNanos = streamPause.toNanos();
+    this.backlogTrades = backlogTrades;
     this.nanoClock = nanoClock;
     grow(Math.max(1, partitions));
   }
@@ -87,6 +98,7 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
       grow(p + 1);
     }
     spoke[p] = true;
+    lastTrade[p] = ++trades;
     idle[p] = false;
     quietSince[p] = NONE;
     newest[p] = Math.max(newest[p], eventTimestamp);
@@ -125,7 +137,7 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
         if (spoke[p]) {
           continue;
         }
-        if (quietSince[p] == NONE || !caughtUp) {
+        if (quietSince[p] == NONE || !(caughtUp || trades - lastTrade[p] > backlogTrades)) {
           quietSince[p] = now;
           quietFromEvent[p] = newestAnywhere;
         } else if (!idle[p] && now - quietSince[p] >= quietWallNanos
@@ -181,6 +193,7 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
     quietSince = Arrays.copyOf(quietSince, size);
     quietFromEvent = Arrays.copyOf(quietFromEvent, size);
     idle = Arrays.copyOf(idle, size);
+    lastTrade = Arrays.copyOf(lastTrade, size);
     Arrays.fill(newest, from, size, NONE);
     Arrays.fill(quietSince, from, size, NONE);
   }

@@ -31,6 +31,12 @@ public final class TickPipeline {
   static final Duration QUIET_EVENT = WATERMARK_STEP;
   /** A pause of the whole stream this long makes every partition count again. */
   static final Duration STREAM_PAUSE = Duration.ofSeconds(2);
+  /**
+   * While the job is behind, a partition with data is passed over by at most the source's queued
+   * batches and one batch of each other partition (the source hands them out in turn): far fewer
+   * trades than this, with batches of up to {@value PulsarTickJob#MAX_FETCH_RECORDS}.
+   */
+  static final long BACKLOG_TRADES = 20L * PulsarTickJob.MAX_FETCH_RECORDS;
 
   /**
    * @param bars every emission of every minute: revisions as they fire, then one copy marked closed
@@ -60,7 +66,8 @@ public final class TickPipeline {
    */
   public static WatermarkStrategy<Arrival> watermarks(StreamSettings settings, int partitions) {
     return WatermarkStrategy.<Arrival>forGenerator(context -> new PartitionWatermarks(partitions,
-            settings.outOfOrderness(), WATERMARK_STEP, QUIET_WALL, QUIET_EVENT, STREAM_PAUSE, System::nanoTime))
+            settings.outOfOrderness(), WATERMARK_STEP, QUIET_WALL, QUIET_EVENT, STREAM_PAUSE, BACKLOG_TRADES,
+            System::nanoTime))
         .withTimestampAssigner((a, previous) -> a.timestampMillis());
   }
 

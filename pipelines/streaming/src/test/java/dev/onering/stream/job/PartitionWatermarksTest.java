@@ -20,6 +20,7 @@ class PartitionWatermarksTest {
   static final long S = 1_000; // event time is in milliseconds here
   static final long MS = 1_000_000; // the clock is in nanoseconds
   static final long BOUND = 30 * S;
+  static final long BACKLOG = 100;
 
   long now;
   final List<Long> emitted = new ArrayList<>();
@@ -47,7 +48,7 @@ class PartitionWatermarksTest {
 
   PartitionWatermarks generator(int partitions) {
     return new PartitionWatermarks(partitions, Duration.ofMillis(BOUND), Duration.ofSeconds(1),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), () -> now);
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), BACKLOG, () -> now);
   }
 
   void trade(int partition, long eventMillis) {
@@ -178,6 +179,22 @@ class PartitionWatermarksTest {
     for (int i = 0; i < 5; i++) {
       t += S;
       trade(0, t, 5);
+      tick(200);
+    }
+    assertThat(watermark()).isEqualTo(t - BOUND - 1);
+  }
+
+  @Test
+  void silenceWhileTheOthersSendMoreThanABacklogHoldsIsQuietEvenWhenBehind() {
+    trade(0, 100 * S);
+    trade(1, 100 * S);
+    long t = 100 * S;
+    // Behind, but partition 0 sends more trades than a backlog could hold partition 1's behind.
+    for (int i = 0; i < 7; i++) {
+      for (int j = 0; j < 30; j++) {
+        t += S;
+        trade(0, t, 3_000);
+      }
       tick(200);
     }
     assertThat(watermark()).isEqualTo(t - BOUND - 1);
