@@ -58,7 +58,7 @@ public final class PulsarTickJob {
 
   /** How long a split's reader may hold messages to fill a batch; far below the quiet wait. */
   static final Duration MAX_FETCH_TIME = Duration.ofMillis(20);
-  public static final int MAX_FETCH_RECORDS = 1_000;
+  public static final int MAX_FETCH_RECORDS = 100;
 
   public static TickPipeline.Streams define(StreamExecutionEnvironment env, Config config) {
     StreamEnvironment.configure(env, config.checkpointInterval());

@@ -34,7 +34,9 @@ public final class TickPipeline {
   /**
    * While the job is behind, a partition with data is passed over by at most the source's queued
    * batches and one batch of each other partition (the source hands them out in turn): far fewer
-   * trades than this, with batches of up to {@value PulsarTickJob#MAX_FETCH_RECORDS}.
+   * trades than this, with batches of up to {@value PulsarTickJob#MAX_FETCH_RECORDS}. Kept small:
+   * a partition that never sends anything (no symbol maps to it) holds a backlog's first watermark
+   * for this many trades and the quiet wait.
    */
   static final long BACKLOG_TRADES = 20L * PulsarTickJob.MAX_FETCH_RECORDS;
 

@@ -82,11 +82,20 @@ class ReplayIntoIdleJobTest {
       assertThat(CLOSED_TRADES.get()).as("every trade of both days is in a closed bar")
           .isEqualTo(days.get(0).size() + days.get(1).size());
     } finally {
+      stop(job);
+    }
+  }
+
+  /** Cancels a running job; a job that failed by itself fails the test with its cause. */
+  private static void stop(JobClient job) throws Exception {
+    if (!job.getJobStatus().get().isGloballyTerminalState()) {
       job.cancel().get(1, TimeUnit.MINUTES);
-      try {
-        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
-      } catch (ExecutionException cancelled) {
-        // Expected: the job ends cancelled.
+    }
+    try {
+      job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (job.getJobStatus().get() != JobStatus.CANCELED) {
+        throw new AssertionError("the job failed: " + e.getCause(), e);
       }
     }
   }
@@ -120,6 +129,9 @@ class ReplayIntoIdleJobTest {
   private static void awaitRunning(JobClient job) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (job.getJobStatus().get() != JobStatus.RUNNING) {
+      if (job.getJobStatus().get().isGloballyTerminalState()) {
+        stop(job);
+      }
       assertThat(System.nanoTime()).as("the job started within two minutes").isLessThan(deadline);
       Thread.sleep(100);
     }
