@@ -104,6 +104,9 @@ public final class StreamBench {
     }
   }
 
+  /** How long a phase may go without a closed bar for its trades before the benchmark gives up. */
+  static final Duration QUIET_DEADLINE = Duration.ofMinutes(10);
+
   /** A warm-up day, a day as fast as possible, a paced day. */
   static final int DAYS_NEEDED = 3;
 
@@ -294,8 +297,13 @@ public final class StreamBench {
    * trades in closed bars so far.
    */
   private static long awaitQuiet(long before) throws InterruptedException {
+    long deadline = System.nanoTime() + QUIET_DEADLINE.toNanos();
     long last = before;
     for (int still = 0; still < 3 || last == before; ) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the job closed no bar for new trades within " + QUIET_DEADLINE.toMinutes()
+            + " minutes; is the machine overloaded, or the job failed (ONERING_DEBUG=1 shows its errors)?");
+      }
       Thread.sleep(1_000);
       long now = JobCounters.CLOSED_TRADES.get();
       still = now == last ? still + 1 : 0;

@@ -33,7 +33,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  *
  * <ul>
  *   <li>a pause of the whole stream ({@code streamPause} without a trade anywhere) makes every
- *       partition count again: nobody is ahead of a partition that nobody has overtaken;
+ *       partition that has sent trades count again: nobody is ahead of a partition that nobody has
+ *       overtaken; one that never sent any is found quiet then (no symbol maps to it, or its
+ *       markets have not opened since the job started);
  *   <li>a partition that speaks again is back in the minimum at once, holding the watermark until
  *       it catches up, rather than left out until it does;
  *   <li>after a start (or a restore) no watermark is emitted before every partition of the topic
@@ -126,7 +128,9 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
       if (streamQuietSince == NONE) {
         streamQuietSince = now;
       } else if (now - streamQuietSince >= streamPauseNanos) {
-        Arrays.fill(idle, false);
+        for (int p = 0; p < idle.length; p++) {
+          idle[p] = newest[p] == NONE;
+        }
         Arrays.fill(quietSince, NONE);
       }
     } else {
