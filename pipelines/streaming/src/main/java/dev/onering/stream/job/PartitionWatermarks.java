@@ -34,8 +34,8 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * <ul>
  *   <li>a pause of the whole stream ({@code streamPause} without a trade anywhere) makes every
  *       partition that has sent trades count again: nobody is ahead of a partition that nobody has
- *       overtaken; one that never sent any is found quiet then (no symbol maps to it, or its
- *       markets have not opened since the job started);
+ *       overtaken; one that never sent any, when another has, is found quiet then (no symbol maps
+ *       to it, or its markets have not opened since the job started);
  *   <li>a partition that speaks again is back in the minimum at once, holding the watermark until
  *       it catches up, rather than left out until it does;
  *   <li>after a start (or a restore) no watermark is emitted before every partition of the topic
@@ -128,8 +128,9 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
       if (streamQuietSince == NONE) {
         streamQuietSince = now;
       } else if (now - streamQuietSince >= streamPauseNanos) {
+        // Before any trade at all (a job starting, its readers subscribing) nobody is found quiet.
         for (int p = 0; p < idle.length; p++) {
-          idle[p] = newest[p] == NONE;
+          idle[p] = newest[p] == NONE && newestAnywhere != NONE;
         }
         Arrays.fill(quietSince, NONE);
       }
