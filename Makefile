@@ -71,7 +71,7 @@ bench: build ## Benchmark the batch path against DuckDB at 1M, 5M and 20M ticks 
 	ONERING_HEAP=2g $(ONERING) bench $(BENCH_ARGS)
 	$(ONERING) stream bench $(STREAM_BENCH_ARGS)
 
-bench-stream: build ## Only the streaming benchmark: the job against the broker alone on the same ticks, bar delay at a paced rate (3 min)
+bench-stream: build ## Only the streaming benchmark: the job against the broker alone on the same ticks, bar delay at a paced rate (5 min)
 	$(ONERING) stream bench $(STREAM_BENCH_ARGS)
 
 clean: ## Remove build output

@@ -14,6 +14,7 @@ import dev.onering.stream.sink.LakeAndClickHouseSinks;
 import dev.onering.stream.sink.SilverStoreTarget;
 import dev.onering.ticks.ParsedTick;
 import dev.onering.ticks.TickParser;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,10 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
  * The streaming benchmark: the same ticks through the broker alone (the reference), then through
  * the whole job, on one machine and in one run, so the job's figures read as a share of what the
  * broker can do here.
+ *
+ * <p>Each path first takes a warm-up day, untimed: a live broker and job have long since compiled
+ * their hot code, and on two cores the JIT compiler's first minute would otherwise be a quarter of
+ * the CPU counted against each tick (profiled: 27% of the job's JVM, 46% of the broker's).
  *
  * <ol>
  *   <li><b>Broker</b>: the product's publisher sends every line to a scratch topic with the ticks
@@ -62,8 +67,12 @@ public final class StreamBench {
    * Rate from the first send to the last tick out of the far end, and the CPU both processes spent
    * meanwhile (this JVM: publisher and job; the broker's JVM), which says how close to the
    * machine's limit the rate is.
+   *
+   * @param load the machine's one-minute load average as the phase ended (this benchmark's own
+   *     processes included): the machine may be shared, and a loaded one makes every rate an upper
+   *     bound on the time it takes
    */
-  public record Throughput(long ticks, double seconds, double cpuSeconds) {
+  public record Throughput(long ticks, double seconds, double cpuSeconds, double load) {
     public double perSecond() {
       return seconds > 0 ? ticks / seconds : 0;
     }
@@ -82,14 +91,24 @@ public final class StreamBench {
   /** Delays of the paced phase, milliseconds. */
   public record Latency(double rate, int minutes, double p50, double p90, double p99, double max) {}
 
+  /**
+   * @param pacedCost the paced phase's ticks, from its first send until the job went quiet, and the
+   *     CPU spent: what a steady rate costs, rather than the most the machine can take
+   */
   public record Result(Throughput broker, Throughput job, double publishPerSecond, Latency paced,
-      long lateTrades, long quarantined) {
+      Throughput pacedCost, long lateTrades, long quarantined) {
 
     /** The job's sustained rate as a share of the broker's. */
     public double jobToBroker() {
       return broker.perSecond() > 0 ? job.perSecond() / broker.perSecond() : Double.NaN;
     }
   }
+
+  /** How long a phase may go without a closed bar for its trades before the benchmark gives up. */
+  static final Duration QUIET_DEADLINE = Duration.ofMinutes(10);
+
+  /** A warm-up day, a day as fast as possible, a paced day. */
+  static final int DAYS_NEEDED = 3;
 
   /** One day of lines with the event time of each (Long.MIN_VALUE where the line has none). */
   record Day(List<String> lines, long[] eventTimes) {}
@@ -111,22 +130,30 @@ public final class StreamBench {
     return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
   }
 
+  /** The one-minute load average, or NaN where the platform has none. */
+  static double load() {
+    double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return l < 0 ? Double.NaN : l;
+  }
+
   public Result run(String serviceUrl, String adminUrl, long brokerPid) throws Exception {
     progress.accept("simulating the ticks");
     List<Day> days = simulate(settings.simulation());
-    if (days.size() < 2) {
-      throw new IllegalArgumentException("the benchmark needs two trading days of ticks (one as fast as"
-          + " possible, one paced); give --days 2 or more");
+    if (days.size() < DAYS_NEEDED) {
+      throw new IllegalArgumentException("the benchmark needs " + DAYS_NEEDED + " trading days of ticks (a warm-up,"
+          + " one as fast as possible, one paced); give --days " + DAYS_NEEDED + " or more");
     }
-    Day fast = days.get(0);
-    Day paced = days.get(1);
+    Day warmUp = days.get(0);
+    Day fast = days.get(1);
+    Day paced = days.get(2);
     try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl).build();
         PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build()) {
       StreamTopics.ensure(admin);
       String reference = StreamTopics.TICKS + "-bench-reference";
-      admin.topics().createPartitionedTopic(reference, StreamTopics.TICKS_PARTITIONS_DEFAULT);
+      progress.accept(String.format("broker alone, warm-up: %,d ticks", warmUp.lines().size()));
+      brokerAlone(client, admin, reference + "-warm-up", warmUp, brokerPid);
       progress.accept(String.format("broker alone: %,d ticks through %s", fast.lines().size(), reference));
-      Throughput broker = brokerAlone(client, reference, fast, brokerPid);
+      Throughput broker = brokerAlone(client, admin, reference, fast, brokerPid);
 
       JobCounters.reset();
       StreamExecutionEnvironment env =
@@ -135,7 +162,7 @@ public final class StreamBench {
       TickPipeline.Streams streams = PulsarTickJob.define(env, new PulsarTickJob.Config(serviceUrl, adminUrl,
           "onering-stream-bench", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, streamSettings, AlertRules.defaults(),
           new LakeAndClickHouseSinks.Targets(settings.lake().toString(), settings.clickhouse(), 100,
-              JobCounters::visible)));
+              JobCounters::visible), 0));
       streams.closedBars().sinkTo(new ForEachSink<>(JobCounters::closed)).name("bench-closed-trades");
       streams.late().sinkTo(new ForEachSink<>(a -> JobCounters.LATE.incrementAndGet())).name("bench-late");
       streams.quarantine().sinkTo(new ForEachSink<>(q -> JobCounters.QUARANTINED.incrementAndGet()))
@@ -143,25 +170,32 @@ public final class StreamBench {
       JobClient job = env.executeAsync("onering-stream-bench");
       try {
         awaitRunning(job);
+        progress.accept(String.format("job, warm-up: %,d ticks", warmUp.lines().size()));
+        publish(client, warmUp, 0, new long[warmUp.lines().size()]);
+        long before = awaitQuiet(0);
+
         progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
         long[] sentAt = new long[fast.lines().size()];
         double cpu0 = cpuSeconds(brokerPid);
         long t0 = System.nanoTime();
         TickPublisher.Result published = publish(client, fast, 0, sentAt);
-        awaitQuiet(0);
-        long trades = JobCounters.CLOSED_TRADES.get();
+        long trades = awaitQuiet(before);
         // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
-        Throughput jobRate = new Throughput(trades, (JobCounters.lastClosedNanos - t0) / 1e9,
-            cpuSeconds(brokerPid) - cpu0);
+        Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
+            cpuSeconds(brokerPid) - cpu0, load());
 
         progress.accept(String.format("job, paced at %,.0f ticks/s: %,d ticks", settings.paceRate(),
             paced.lines().size()));
         JobCounters.FIRST_FIRINGS.clear();
         long[] pacedSentAt = new long[paced.lines().size()];
+        double pacedCpu0 = cpuSeconds(brokerPid);
+        long pacedT0 = System.nanoTime();
         publish(client, paced, settings.paceRate(), pacedSentAt);
         awaitQuiet(trades);
+        Throughput pacedCost = new Throughput(paced.lines().size(), (JobCounters.lastClosedNanos - pacedT0) / 1e9,
+            cpuSeconds(brokerPid) - pacedCpu0, load());
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
-        return new Result(broker, jobRate, published.ticksPerSecond(), latency, JobCounters.LATE.get(),
+        return new Result(broker, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
             JobCounters.QUARANTINED.get());
       } finally {
         job.cancel().get(1, TimeUnit.MINUTES);
@@ -190,7 +224,9 @@ public final class StreamBench {
     return days;
   }
 
-  private Throughput brokerAlone(PulsarClient client, String topic, Day day, long brokerPid) throws Exception {
+  private Throughput brokerAlone(PulsarClient client, PulsarAdmin admin, String topic, Day day, long brokerPid)
+      throws Exception {
+    admin.topics().createPartitionedTopic(topic, StreamTopics.TICKS_PARTITIONS_DEFAULT);
     int n = day.lines().size();
     AtomicLong received = new AtomicLong();
     long[] lastReceive = new long[1];
@@ -225,7 +261,7 @@ public final class StreamBench {
       if (received.get() < n) {
         throw new IllegalStateException("the reference consumer read " + received.get() + " of " + n + " ticks");
       }
-      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0);
+      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0, load());
     }
   }
 
@@ -256,15 +292,24 @@ public final class StreamBench {
     Thread.sleep(3_000);
   }
 
-  /** Returns once the job has closed bars for new trades and then none for three seconds. */
-  private static void awaitQuiet(long before) throws InterruptedException {
+  /**
+   * Returns once the job has closed bars for new trades and then none for three seconds: the
+   * trades in closed bars so far.
+   */
+  private static long awaitQuiet(long before) throws InterruptedException {
+    long deadline = System.nanoTime() + QUIET_DEADLINE.toNanos();
     long last = before;
     for (int still = 0; still < 3 || last == before; ) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the job closed no bar for new trades within " + QUIET_DEADLINE.toMinutes()
+            + " minutes; is the machine overloaded, or the job failed (ONERING_DEBUG=1 shows its errors)?");
+      }
       Thread.sleep(1_000);
       long now = JobCounters.CLOSED_TRADES.get();
       still = now == last ? still + 1 : 0;
       last = now;
     }
+    return last;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.onering.pipeline.Json;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.bench.StreamBench;
 import dev.onering.stream.pulsar.EmbeddedPulsar;
 import dev.onering.stream.sink.SilverStoreTarget;
@@ -21,17 +22,25 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
       "The streaming benchmark, on this machine: a Pulsar broker in its own JVM and the streaming job on a",
-      "MiniCluster, as in the demo. The first simulated day goes through the broker alone (the reference:",
-      "publisher to a plain consumer), then through the job as fast as possible; the second day is published",
-      "at --pace ticks/s for the delay from a minute's end to its bar in ClickHouse.",
+      "MiniCluster, as in the demo. Each path first takes a warm-up day, untimed. The second simulated day goes",
+      "through the broker alone (the reference: publisher to a plain consumer), then through the job as fast as",
+      "possible; the third day is published at --pace ticks/s for the delay from a minute's end to its bar in",
+      "ClickHouse and the CPU that rate costs. Each phase also records the machine's load average: on a shared",
+      "machine the rates are upper bounds on the time the work takes.",
       "Prints the figures and the job's rate as a share of the broker's; writes stream-bench.json under --out."
     })
 final class BenchCommand implements Callable<Integer> {
+  private final StreamEnv env;
+
+  BenchCommand(StreamEnv env) {
+    this.env = env;
+  }
+
   @Option(names = "--symbols", defaultValue = "24", description = "Instruments, 1-24 (default: ${DEFAULT-VALUE}).")
   int symbols;
 
-  @Option(names = "--days", defaultValue = "2",
-      description = "Days to simulate; the first two trading days are used (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--days", defaultValue = "3",
+      description = "Days to simulate; the first three trading days are used (default: ${DEFAULT-VALUE}).")
   int days;
 
   @Option(names = "--ticks-per-day", defaultValue = "20000",
@@ -64,8 +73,8 @@ final class BenchCommand implements Callable<Integer> {
     SilverStoreTarget clickhouse = SilverStoreTarget.chdb(work.resolve("chdb"));
     StreamProgress.info("bench", "starting a Pulsar broker in its own JVM (about 10 s)");
     StreamBench.Result r;
-    try (EmbeddedPulsar broker = EmbeddedPulsar.start(work.resolve("pulsar"));
-        SilverStore store = clickhouse.open()) {
+    try (EmbeddedPulsar broker = EmbeddedPulsar.start(EmbeddedPulsar.Settings.defaults(work.resolve("pulsar"), env));
+        SilverStore store = clickhouse.openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       r = new StreamBench(new StreamBench.Settings(simulation, pace, parallelism, work.resolve("lake").toAbsolutePath(),
           clickhouse), m -> StreamProgress.info("bench", m)).run(broker.serviceUrl(), broker.adminUrl(), broker.pid());
@@ -92,6 +101,8 @@ final class BenchCommand implements Callable<Integer> {
     f.put("job_cpu_us_per_tick", Math.round(r.job().cpuMicrosPerTick() * 10) / 10.0);
     f.put("broker_cores_busy", Math.round(r.broker().cores() * 100) / 100.0);
     f.put("job_cores_busy", Math.round(r.job().cores() * 100) / 100.0);
+    f.put("broker_load_1m", r.broker().load());
+    f.put("job_load_1m", r.job().load());
     f.put("publish_ticks_per_second", Math.round(r.publishPerSecond()));
     f.put("paced_rate", r.paced().rate());
     f.put("paced_minutes", r.paced().minutes());
@@ -99,6 +110,9 @@ final class BenchCommand implements Callable<Integer> {
     f.put("bar_delay_ms_p90", r.paced().p90());
     f.put("bar_delay_ms_p99", r.paced().p99());
     f.put("bar_delay_ms_max", r.paced().max());
+    f.put("paced_cores_busy", Math.round(r.pacedCost().cores() * 100) / 100.0);
+    f.put("paced_cpu_us_per_tick", Math.round(r.pacedCost().cpuMicrosPerTick() * 10) / 10.0);
+    f.put("paced_load_1m", r.pacedCost().load());
     f.put("bar_delay_definition", "wall clock from sending the first tick whose event time is at or past the"
         + " minute's end plus the out-of-orderness bound, to the minute's first bar visible in ClickHouse");
     f.put("late", r.lateTrades());
@@ -107,10 +121,11 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void print(StreamBench.Result r) {
-    System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s%n", "streaming (same ticks, same run)", "ticks/s",
-        "vs broker", "cores busy", "CPU us/tick");
+    System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s %8s%n", "streaming (same ticks, same run)", "ticks/s",
+        "vs broker", "cores busy", "CPU us/tick", "load 1m");
     row("broker alone: publisher -> consumer", r.broker(), "1.00");
     row("job: publisher -> closed bars", r.job(), String.format(Locale.ROOT, "%.2f", r.jobToBroker()));
+    row(String.format(Locale.ROOT, "job, paced at %,.0f ticks/s", r.paced().rate()), r.pacedCost(), "");
     System.out.printf(Locale.ROOT, "%n%-40s %8s %8s %8s %8s%n", String.format(Locale.ROOT,
         "bar delay at %,.0f ticks/s (%d minutes)", r.paced().rate(), r.paced().minutes()), "p50", "p90", "p99", "max");
     System.out.printf(Locale.ROOT, "%-40s %6.0fms %6.0fms %6.0fms %6.0fms%n", "minute end -> bar in ClickHouse",
@@ -118,8 +133,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void row(String name, StreamBench.Throughput t, String ratio) {
-    System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f%n", name, t.perSecond(), ratio, t.cores(),
-        t.cpuMicrosPerTick());
+    System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f %8.2f%n", name, t.perSecond(), ratio, t.cores(),
+        t.cpuMicrosPerTick(), t.load());
   }
 
   private static void deleteTree(Path dir) throws java.io.IOException {

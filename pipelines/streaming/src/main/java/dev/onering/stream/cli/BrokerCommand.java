@@ -1,5 +1,6 @@
 package dev.onering.stream.cli;
 
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.pulsar.EmbeddedPulsar;
 import dev.onering.stream.pulsar.StreamTopics;
 import java.nio.file.Path;
@@ -18,10 +19,15 @@ import picocli.CommandLine.Option;
       "`onering stream` commands: eval them in another shell."
     })
 final class BrokerCommand implements Callable<Integer> {
+  private final StreamEnv env;
+
+  BrokerCommand(StreamEnv env) {
+    this.env = env;
+  }
 
   @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Configuration, data and broker.log (env ONERING_DATA_DIR/pulsar, default: ${DEFAULT-VALUE}).",
-      defaultValue = "${env:ONERING_DATA_DIR:-data}/pulsar")
+      description = "Configuration, data and broker.log (env " + StreamEnv.DATA_DIR + "/pulsar, default: ${DEFAULT-VALUE}).",
+      defaultValue = "data/pulsar")
   Path workDir;
 
   @Option(names = "--port", description = "Broker (binary protocol) port; 0 picks a free one (default: ${DEFAULT-VALUE}).",
@@ -40,7 +46,7 @@ final class BrokerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     StreamProgress.info("broker", "starting Pulsar in " + workDir.toAbsolutePath() + " ...");
     try (EmbeddedPulsar pulsar = EmbeddedPulsar.start(
-        EmbeddedPulsar.Settings.defaults(workDir).withPorts(port, webPort))) {
+        EmbeddedPulsar.Settings.defaults(workDir, env).withPorts(port, webPort))) {
       try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.adminUrl()).build()) {
         StreamTopics.ensure(admin, tickPartitions);
       }

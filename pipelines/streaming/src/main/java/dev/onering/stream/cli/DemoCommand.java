@@ -7,6 +7,7 @@ import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.job.AlertRules;
 import dev.onering.stream.job.BarRecord;
 import dev.onering.stream.job.PulsarTickJob;
@@ -53,12 +54,18 @@ import picocli.CommandLine.Option;
       "the same figures to <lake>/../reports/stream-demo.json."
     })
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--lake", description = "Lake root (env ONERING_LAKE, default: ${DEFAULT-VALUE}).",
-      defaultValue = "${env:ONERING_LAKE:-data/lake}")
+  private final StreamEnv streamEnv;
+
+  DemoCommand(StreamEnv streamEnv) {
+    this.streamEnv = streamEnv;
+  }
+
+  @Option(names = "--lake", description = "Lake root (env " + StreamEnv.LAKE + ", default: ${DEFAULT-VALUE}).",
+      defaultValue = Lake.DEFAULT_ROOT)
   String lake;
 
-  @Option(names = "--chdb", description = "Embedded ClickHouse data directory (env " + ChDbSilverStore.DATA_DIR_ENV
-      + ", default: ${DEFAULT-VALUE}).", defaultValue = "${env:" + ChDbSilverStore.DATA_DIR_ENV + ":-data/chdb}")
+  @Option(names = "--chdb", description = "Embedded ClickHouse data directory (env " + StreamEnv.CHDB_PATH
+      + ", default: ${DEFAULT-VALUE}).", defaultValue = ChDbSilverStore.DATA_DIR_DEFAULT)
   Path chdb;
 
   @Option(names = "--work", description = "Broker data, checkpoints and savepoints (default: ${DEFAULT-VALUE}).",
@@ -87,8 +94,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "${env:ONERING_OUT_DIR:-out}",
-      description = "Where reports go: <DIR>/stream/<id>/report.html (env ONERING_OUT_DIR, default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "out",
+      description = "Where reports go: <DIR>/stream/<id>/report.html (env " + StreamEnv.OUT_DIR
+          + ", default: ${DEFAULT-VALUE}).")
   String out;
 
   /** The report's start and id: when the command was made, which is when it was run. */
@@ -105,12 +113,12 @@ final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(work);
     StreamSettings settings = StreamSettings.defaults();
     StreamProgress.info("demo", "starting a Pulsar broker in its own JVM (about 10 s)");
-    try (EmbeddedPulsar broker = EmbeddedPulsar.start(work.resolve("pulsar"))) {
+    try (EmbeddedPulsar broker = EmbeddedPulsar.start(EmbeddedPulsar.Settings.defaults(work.resolve("pulsar"), streamEnv))) {
       StreamProgress.info("demo", "broker up in " + broker.startDuration().toSeconds() + " s at " + broker.serviceUrl());
       try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(broker.adminUrl()).build()) {
         StreamTopics.ensure(admin);
       }
-      try (SilverStore store = SilverStoreTarget.chdb(chdb).open()) {
+      try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded()) {
         store.migrate(ChangelogApplier.locateDefaultChangelog());
         return run(broker, store, simulation, settings, ratePerSecond);
       }
@@ -124,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
     PulsarTickJob.Config config = new PulsarTickJob.Config(broker.serviceUrl(),
         broker.adminUrl(), "onering-stream-demo", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, settings,
         AlertRules.defaults(), new LakeAndClickHouseSinks.Targets(Lake.at(lake).root(),
-            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible));
+            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible), 0);
     TickPipeline.Streams streams = PulsarTickJob.define(env, config);
     streams.alerts().sinkTo(LiveCounts.sink("alerts")).name("count-alerts");
     streams.late().sinkTo(LiveCounts.sink("late")).name("count-late");

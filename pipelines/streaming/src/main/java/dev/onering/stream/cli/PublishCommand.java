@@ -2,6 +2,7 @@ package dev.onering.stream.cli;
 
 import dev.onering.pipeline.Json;
 import dev.onering.simulator.SimulationOptions;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.pulsar.TickPublisher;
 import dev.onering.stream.pulsar.TickSources;
@@ -32,8 +33,8 @@ final class PublishCommand implements Callable<Integer> {
   @Mixin PulsarOptions pulsar;
 
   @Option(names = "--topic", paramLabel = "TOPIC",
-      description = "Where to send (env ONERING_PULSAR_TOPIC, default: ${DEFAULT-VALUE}).",
-      defaultValue = "${env:ONERING_PULSAR_TOPIC:-" + "persistent://onering/market/ticks" + "}")
+      description = "Where to send (env " + StreamEnv.PULSAR_TOPIC + ", default: ${DEFAULT-VALUE}).",
+      defaultValue = "persistent://onering/market/ticks")
   String topic;
 
   @Option(names = "--rate", paramLabel = "N|max",

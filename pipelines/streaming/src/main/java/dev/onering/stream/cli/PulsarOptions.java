@@ -1,5 +1,6 @@
 package dev.onering.stream.cli;
 
+import dev.onering.stream.StreamEnv;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -11,19 +12,19 @@ import picocli.CommandLine.Option;
  * (compose.yaml); inside the stack, and for an embedded broker, the environment says otherwise.
  */
 public final class PulsarOptions {
-  public static final String SERVICE_URL_ENV = "ONERING_PULSAR_URL";
-  public static final String ADMIN_URL_ENV = "ONERING_PULSAR_ADMIN_URL";
+  public static final String SERVICE_URL_ENV = StreamEnv.PULSAR_URL;
+  public static final String ADMIN_URL_ENV = StreamEnv.PULSAR_ADMIN_URL;
   public static final String SERVICE_URL_DEFAULT = "pulsar://127.0.0.1:6650";
   public static final String ADMIN_URL_DEFAULT = "http://127.0.0.1:8090";
 
   @Option(names = "--service-url", paramLabel = "URL",
       description = "Pulsar broker (env " + SERVICE_URL_ENV + ", default: ${DEFAULT-VALUE}).",
-      defaultValue = "${env:" + SERVICE_URL_ENV + ":-" + SERVICE_URL_DEFAULT + "}")
+      defaultValue = SERVICE_URL_DEFAULT)
   String serviceUrl;
 
   @Option(names = "--admin-url", paramLabel = "URL",
       description = "Pulsar admin API (env " + ADMIN_URL_ENV + ", default: ${DEFAULT-VALUE}).",
-      defaultValue = "${env:" + ADMIN_URL_ENV + ":-" + ADMIN_URL_DEFAULT + "}")
+      defaultValue = ADMIN_URL_DEFAULT)
   String adminUrl;
 
   public String serviceUrl() {

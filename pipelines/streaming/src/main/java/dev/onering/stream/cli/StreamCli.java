@@ -1,5 +1,6 @@
 package dev.onering.stream.cli;
 
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.job.StreamJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,12 @@ public final class StreamCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final StreamEnv env;
+
+  StreamCli(StreamEnv env) {
+    this.env = env;
+  }
+
   /**
    * The admin client's shaded Jersey warns on every start about an optional provider it lacks. Held
    * in a field: java.util.logging forgets the level of a logger nobody references.
@@ -43,15 +50,17 @@ public final class StreamCli implements Runnable {
 
   public static void main(String[] args) {
     JERSEY.setLevel(java.util.logging.Level.SEVERE);
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(StreamEnv.system()).execute(args));
   }
 
-  public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new StreamCli());
+  /** The commands, with the environment they take their defaults from. */
+  public static CommandLine commandLine(StreamEnv env) {
+    CommandLine cl = new CommandLine(new StreamCli(env), env.factory());
+    cl.setDefaultValueProvider(env.optionDefaults());
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       StreamProgress.endLine();
       commandLine.getErr().println("onering stream " + commandLine.getCommandName() + ": " + message(e));
-      if (System.getenv("ONERING_DEBUG") != null) {
+      if (env.isSet(StreamEnv.DEBUG)) {
         e.printStackTrace(commandLine.getErr());
       }
       return e instanceof IllegalArgumentException ? 2 : 1;

@@ -7,7 +7,13 @@ import dev.onering.ticks.Tick;
  * need more than one record (spikes, duplicates) and lateness may yet send it to an output that
  * keeps the message as received.
  */
-public record Arrival(Tick tick, String payload, String origin, long receivedAtMicros) {
+public record Arrival(Tick tick, String payload, String origin, int partition, long publishedAtMicros,
+    long receivedAtMicros) {
+
+  /** How long the message waited between its producer and the job: long while the job is behind. */
+  public long readLagMicros() {
+    return receivedAtMicros - publishedAtMicros;
+  }
 
   /** One JSON line of {@code silver/stream_late_ticks}: the message as received, and where from. */
   public String toLateJson() {

@@ -7,17 +7,22 @@ import dev.onering.ticks.TickParser;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.pulsar.sink.PulsarSink;
 import org.apache.flink.connector.pulsar.source.PulsarSource;
+import org.apache.flink.connector.pulsar.source.PulsarSourceOptions;
 import org.apache.flink.connector.pulsar.source.enumerator.cursor.StartCursor;
 import org.apache.flink.connector.pulsar.source.enumerator.cursor.StopCursor;
 import org.apache.flink.connector.pulsar.source.reader.deserializer.PulsarDeserializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 
 /**
@@ -32,10 +37,17 @@ public final class PulsarTickJob {
    * @param bounded stop at the last message present when the job starts (tests, replays); a live
    *     job runs until cancelled or stopped with a savepoint
    * @param publishTopics also publish bars, alerts, late and quarantined records to their topics
+   * @param tickPartitions the ticks topic's partitions, or 0 to ask the broker when the job is built
    */
   public record Config(String serviceUrl, String adminUrl, String subscription, boolean bounded,
       boolean publishTopics, Duration checkpointInterval, StreamSettings settings, AlertRules rules,
-      LakeAndClickHouseSinks.Targets targets) implements Serializable {}
+      LakeAndClickHouseSinks.Targets targets, int tickPartitions) implements Serializable {
+
+    public Config withTickPartitions(int partitions) {
+      return new Config(serviceUrl, adminUrl, subscription, bounded, publishTopics, checkpointInterval, settings,
+          rules, targets, partitions);
+    }
+  }
 
   /**
    * How often state is checkpointed and the lake's files committed. ClickHouse does not wait for it
@@ -43,6 +55,10 @@ public final class PulsarTickJob {
    * minutes' trades, so on two cores a second's interval took a sixth of the job's time.
    */
   public static final Duration CHECKPOINT_INTERVAL_DEFAULT = Duration.ofSeconds(10);
+
+  /** How long a split's reader may hold messages to fill a batch; far below the quiet wait. */
+  static final Duration MAX_FETCH_TIME = Duration.ofMillis(20);
+  public static final int MAX_FETCH_RECORDS = 100;
 
   public static TickPipeline.Streams define(StreamExecutionEnvironment env, Config config) {
     StreamEnvironment.configure(env, config.checkpointInterval());
@@ -52,29 +68,51 @@ public final class PulsarTickJob {
         .setTopics(StreamTopics.TICKS)
         .setSubscriptionName(config.subscription())
         .setStartCursor(StartCursor.earliest())
+        // A split's reader hands on what it has after this long, not after the connector's default
+        // 10 s: a partition's last messages must not wait behind a half-full batch while the other
+        // partitions move the watermark on (they would arrive late), nor hold a bar back.
+        .setConfig(PulsarSourceOptions.PULSAR_MAX_FETCH_TIME, MAX_FETCH_TIME.toMillis())
+        .setConfig(PulsarSourceOptions.PULSAR_MAX_FETCH_RECORDS, MAX_FETCH_RECORDS)
         .setDeserializationSchema(new ReceivedDeserializer());
     if (config.bounded()) {
       source.setBoundedStopCursor(StopCursor.latest());
     }
-    DataStream<Received> messages = env.fromSource(source.build(),
-        TickPipeline.watermarks(config.settings()), "pulsar-ticks").uid("pulsar-ticks");
-    TickPipeline.Streams streams = TickPipeline.build(messages, config.settings(), config.rules());
+    // One subtask reads every partition, so one watermark generator sees them all and can judge a
+    // quiet partition against the others (PartitionWatermarks); the keyed work runs in parallel.
+    DataStream<Received> messages = env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "pulsar-ticks")
+        .setParallelism(1).uid("pulsar-ticks");
+    int partitions = config.tickPartitions() > 0 ? config.tickPartitions() : tickPartitions(config.adminUrl());
+    TickPipeline.Streams streams = TickPipeline.build(messages, partitions, config.settings(), config.rules());
     LakeAndClickHouseSinks.attach(streams, config.targets());
     if (config.publishTopics()) {
       publish(streams.bars(), StreamTopics.BARS_1M, BarRecord.class, config, "pulsar-bars");
       publish(streams.alerts(), StreamTopics.ALERTS, AlertRecord.class, config, "pulsar-alerts");
       streams.late().map(Arrival::toLateJson).name("late-json")
-          .sinkTo(stringSink(StreamTopics.TICKS_LATE, config)).name("pulsar-late").uid("pulsar-late");
+          .sinkTo(stringSink(StreamTopics.TICKS_LATE, config)).setParallelism(1)
+          .name("pulsar-late").uid("pulsar-late");
       streams.quarantine().map(QuarantinedRecord::toJson).name("quarantine-json")
-          .sinkTo(stringSink(StreamTopics.TICKS_QUARANTINE, config)).name("pulsar-quarantine")
+          .sinkTo(stringSink(StreamTopics.TICKS_QUARANTINE, config)).setParallelism(1).name("pulsar-quarantine")
           .uid("pulsar-quarantine");
     }
     return streams;
   }
 
+  /** How many partitions the ticks topic has, from the broker's admin API. */
+  static int tickPartitions(String adminUrl) {
+    try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl).build()) {
+      return Math.max(1, admin.topics().getPartitionedTopicMetadata(StreamTopics.TICKS).partitions);
+    } catch (PulsarClientException | PulsarAdminException e) {
+      throw new IllegalStateException("cannot read how many partitions " + StreamTopics.TICKS + " has from " + adminUrl
+          + " (" + e.getMessage() + "); is the broker up, and were the topics made ('onering stream topics')?", e);
+    }
+  }
+
   // At least once: a bar is keyed by (symbol, minute) and carries its revision, so a consumer that
   // keeps the highest revision per key reads the same bars after a restart. Exactly-once results
-  // are in ClickHouse and the lake.
+  // are in ClickHouse and the lake. One writer per topic: each writer has a Pulsar client of its
+  // own, and each client a timer thread that wakes every millisecond (profiled: a sixth of the
+  // job's JVM with a writer per topic per subtask), while a topic's traffic is a bar or less per
+  // symbol and minute.
   private static <T> void publish(DataStream<T> values, String topic, Class<T> type, Config config, String uid) {
     values.sinkTo(PulsarSink.builder()
             .setServiceUrl(config.serviceUrl())
@@ -84,7 +122,7 @@ public final class PulsarTickJob {
             .enableSchemaEvolution()
             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
             .build())
-        .name(uid).uid(uid);
+        .setParallelism(1).name(uid).uid(uid);
   }
 
   private static PulsarSink<String> stringSink(String topic, Config config) {
@@ -103,6 +141,7 @@ public final class PulsarTickJob {
    * in the source, because the watermarks come from the event time inside the line.
    */
   static final class ReceivedDeserializer implements PulsarDeserializationSchema<Received> {
+    private static final String PARTITION_SUFFIX = "-partition-";
     private transient TickParser parser;
 
     @Override
@@ -110,8 +149,23 @@ public final class PulsarTickJob {
       if (parser == null) {
         parser = new TickParser(ReferenceData.standard());
       }
+      String topic = message.getTopicName();
       out.collect(Received.parse(parser, new String(message.getValue(), StandardCharsets.UTF_8),
-          message.getTopicName() + "@" + message.getMessageId(), System.currentTimeMillis() * 1_000L));
+          topic + "@" + message.getMessageId(), partitionOf(topic), message.getPublishTime() * 1_000L,
+          System.currentTimeMillis() * 1_000L));
+    }
+
+    /** The index in {@code ...-partition-N}; 0 for a topic without partitions. */
+    static int partitionOf(String topic) {
+      int at = topic.lastIndexOf(PARTITION_SUFFIX);
+      if (at < 0) {
+        return 0;
+      }
+      try {
+        return Integer.parseInt(topic, at + PARTITION_SUFFIX.length(), topic.length(), 10);
+      } catch (NumberFormatException e) {
+        return 0;
+      }
     }
 
     @Override

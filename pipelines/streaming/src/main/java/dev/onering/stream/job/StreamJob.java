@@ -3,6 +3,7 @@ package dev.onering.stream.job;
 import dev.onering.lake.Lake;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.clickhouse.ClickHouseHttp;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.cli.PulsarOptions;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.sink.LakeAndClickHouseSinks;
@@ -11,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * cluster the job was submitted to, or a local one; the graph is {@link PulsarTickJob}'s, the
  * same that {@code onering stream demo} runs: only the endpoints differ.
  *
- * <p>Configuration, parsed once here. Precedence: an option, else its environment variable, else
+ * <p>Configuration, parsed once here from the options and the environment ({@link StreamEnv}, read
+ * once by {@link #main} and handed in). Precedence: an option, else its environment variable, else
  * the default. Endpoints travel in the job graph; the ClickHouse server's user and password never
  * do: each task manager reads them from its own environment when a writer opens
  * ({@link SilverStoreTarget}).
@@ -58,7 +59,7 @@ public final class StreamJob implements Callable<Integer> {
   /** The Airflow operator finds the running job by this name: {@code onering-<step id>}. */
   public static final String JOB_NAME_DEFAULT = "onering-" + STEP_ID;
 
-  public static final String LAKE_ENV = "ONERING_LAKE";
+  public static final String LAKE_ENV = StreamEnv.LAKE;
   public static final String LAKE_DEFAULT = Lake.DEFAULT_ROOT;
   public static final String SUBSCRIPTION_DEFAULT = "onering-stream";
   /**
@@ -78,7 +79,7 @@ public final class StreamJob implements Callable<Integer> {
   @Option(names = "--lake", paramLabel = "ROOT", order = 1,
       description = "Lake root: s3a:// (a bucket per zone), s3a://bucket/prefix, or a folder (env " + LAKE_ENV
           + ", default: ${DEFAULT-VALUE}). On a cluster, a URI every task manager can write.",
-      defaultValue = "${env:" + LAKE_ENV + ":-" + LAKE_DEFAULT + "}")
+      defaultValue = LAKE_DEFAULT)
   String lake;
 
   @Option(names = "--clickhouse", paramLabel = "URL|chdb:DIR|none", order = 2,
@@ -114,14 +115,10 @@ public final class StreamJob implements Callable<Integer> {
       description = "Print the job graph (Flink's execution plan, JSON) to standard output instead of running it.")
   boolean plan;
 
-  /** Where the environment-derived defaults come from; System.getenv() but in tests. */
-  private final Map<String, String> env;
+  /** Where the environment-derived defaults come from. */
+  private final StreamEnv env;
 
-  public StreamJob() {
-    this(System.getenv());
-  }
-
-  StreamJob(Map<String, String> env) {
+  StreamJob(StreamEnv env) {
     this.env = env;
   }
 
@@ -131,7 +128,7 @@ public final class StreamJob implements Callable<Integer> {
    * is an exception whose message (shown by Flink) says what to change.
    */
   public static void main(String[] args) throws Exception {
-    StreamJob job = parse(args, System.out);
+    StreamJob job = parse(args, System.out, StreamEnv.system());
     if (job != null) {
       job.call();
     }
@@ -140,15 +137,13 @@ public final class StreamJob implements Callable<Integer> {
   /**
    * The options, or null when --help or --version was asked for (printed to {@code out}).
    *
+   * @param env where the options' environment variables are read
    * @throws IllegalArgumentException for an unknown option or a value of the wrong form
    */
-  public static StreamJob parse(String[] args, PrintStream out) {
-    return parse(args, out, System.getenv());
-  }
-
-  static StreamJob parse(String[] args, PrintStream out, Map<String, String> env) {
+  public static StreamJob parse(String[] args, PrintStream out, StreamEnv env) {
     StreamJob job = new StreamJob(env);
-    CommandLine cl = new CommandLine(job);
+    CommandLine cl = new CommandLine(job, env.factory());
+    cl.setDefaultValueProvider(env.optionDefaults());
     try {
       cl.parseArgs(args);
     } catch (CommandLine.ParameterException e) {
@@ -169,6 +164,10 @@ public final class StreamJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PulsarTickJob.Config config = config();
+    if (plan) {
+      // The plan needs no broker: the partition count only sizes the watermark generator.
+      config = config.withTickPartitions(StreamTopics.TICKS_PARTITIONS_DEFAULT);
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     PulsarTickJob.define(env, config);
     if (plan) {
@@ -202,7 +201,7 @@ public final class StreamJob implements Callable<Integer> {
     }
     return new PulsarTickJob.Config(pulsar.serviceUrl(), pulsar.adminUrl(), subscription, bounded, true, checkpoints,
         StreamSettings.defaults(), AlertRules.defaults(),
-        new LakeAndClickHouseSinks.Targets(Lake.at(lake.strip()).root(), clickhouseTarget(), flush.toMillis(), null));
+        new LakeAndClickHouseSinks.Targets(Lake.at(lake.strip()).root(), clickhouseTarget(), flush.toMillis(), null), 0);
   }
 
   /** --clickhouse, else {@value ClickHouseHttp#URL_ENV}, else the embedded engine; null for none. */
@@ -210,12 +209,11 @@ public final class StreamJob implements Callable<Integer> {
     String given = clickhouse;
     String source = "--clickhouse";
     if (given == null || given.isBlank()) {
-      given = env.get(ClickHouseHttp.URL_ENV);
-      source = ClickHouseHttp.URL_ENV;
+      given = env.get(StreamEnv.CLICKHOUSE_URL).orElse(null);
+      source = StreamEnv.CLICKHOUSE_URL;
     }
-    if (given == null || given.isBlank()) {
-      String dir = env.get(ChDbSilverStore.DATA_DIR_ENV);
-      return SilverStoreTarget.chdb(Path.of(dir == null || dir.isBlank() ? ChDbSilverStore.DATA_DIR_DEFAULT : dir.strip()));
+    if (given == null) {
+      return SilverStoreTarget.chdb(Path.of(env.get(StreamEnv.CHDB_PATH, ChDbSilverStore.DATA_DIR_DEFAULT)));
     }
     if (given.strip().equalsIgnoreCase(CLICKHOUSE_NONE)) {
       return null;

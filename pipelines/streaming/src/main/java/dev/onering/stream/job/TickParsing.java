@@ -13,7 +13,8 @@ public final class TickParsing extends ProcessFunction<Received, Arrival> {
   @Override
   public void processElement(Received in, Context ctx, Collector<Arrival> out) {
     if (in.tick() != null) {
-      out.collect(new Arrival(in.tick(), in.payload(), in.origin(), in.receivedAtMicros()));
+      out.collect(new Arrival(in.tick(), in.payload(), in.origin(), in.partition(), in.publishedAtMicros(),
+          in.receivedAtMicros()));
     } else {
       ctx.output(StreamOutputs.QUARANTINE,
           QuarantinedRecord.of(in, in.rejectReason(), in.rejectField(), in.rejectDetail()));

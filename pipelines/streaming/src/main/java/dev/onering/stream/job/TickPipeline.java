@@ -12,8 +12,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * sink attached: the Pulsar job, the tests and the benchmark all run this graph.
  *
  * <pre>
- * messages -> parse (record rules) -> watermarks -> keyBy symbol -> clean (spikes, duplicates)
- *          -> minute bars (lateness) -> closed bars -> CEP alerts
+ * messages -> parse (record rules) -> watermarks (per partition) -> keyBy symbol
+ *          -> clean (spikes, duplicates) -> minute bars (lateness) -> closed bars -> CEP alerts
  * </pre>
  */
 public final class TickPipeline {
@@ -21,6 +21,24 @@ public final class TickPipeline {
 
   /** How far event time moves between two watermarks; far below the minute a bar spans. */
   static final Duration WATERMARK_STEP = Duration.ofSeconds(1);
+  /**
+   * How long a partition must say nothing, while the others speak, before it stops holding the
+   * watermark: also how long every bar waits when a market closes. Far above the milliseconds by
+   * which partitions drift apart in a replay (batches are 5 ms), far below a second-long stall.
+   */
+  static final Duration QUIET_WALL = Duration.ofMillis(500);
+  /** ...and how far the others must have moved event time on meanwhile. */
+  static final Duration QUIET_EVENT = WATERMARK_STEP;
+  /** A pause of the whole stream this long makes every partition count again. */
+  static final Duration STREAM_PAUSE = Duration.ofSeconds(2);
+  /**
+   * While the job is behind, a partition with data is passed over by at most the source's queued
+   * batches and one batch of each other partition (the source hands them out in turn): far fewer
+   * trades than this, with batches of up to {@value PulsarTickJob#MAX_FETCH_RECORDS}. Kept small:
+   * a partition that never sends anything (no symbol maps to it) holds a backlog's first watermark
+   * for this many trades and the quiet wait.
+   */
+  static final long BACKLOG_TRADES = 20L * PulsarTickJob.MAX_FETCH_RECORDS;
 
   /**
    * @param bars every emission of every minute: revisions as they fire, then one copy marked closed
@@ -43,26 +61,36 @@ public final class TickPipeline {
   }
 
   /**
-   * The watermarks, to be assigned at the source so each partition has its own (Flink takes the
-   * minimum): a trade is then late only against trades published before it on its partition.
+   * The watermarks: per partition of the ticks topic, so a trade is late only against trades
+   * published before it on its partition, with quiet partitions judged against the others
+   * ({@link PartitionWatermarks}). One generator must see every partition: assigned after the
+   * parse, in the source's single subtask.
    */
-  public static WatermarkStrategy<Received> watermarks(StreamSettings settings) {
-    return WatermarkStrategy.<Received>forGenerator(
-            context -> new EventTimeWatermarks(settings.outOfOrderness(), WATERMARK_STEP))
-        .withTimestampAssigner((r, previous) -> r.hasEventTime() ? r.eventTimeMillis() : previous)
-        // A partition that goes quiet (a closed market) must not hold every symbol's bars back. The
-        // wait is also how long every bar stalls when one does: at 10 s, a tenth of the minutes of a
-        // replayed day waited 10 s (make bench-stream). A live partition is never quiet this long.
-        .withIdleness(Duration.ofSeconds(2));
+  public static WatermarkStrategy<Arrival> watermarks(StreamSettings settings, int partitions) {
+    return WatermarkStrategy.<Arrival>forGenerator(context -> new PartitionWatermarks(partitions,
+            settings.outOfOrderness(), WATERMARK_STEP, QUIET_WALL, QUIET_EVENT, STREAM_PAUSE, BACKLOG_TRADES,
+            System::nanoTime))
+        .withTimestampAssigner((a, previous) -> a.timestampMillis());
   }
 
-  /** @param messages with timestamps and watermarks from {@link #watermarks} */
-  public static Streams build(DataStream<Received> messages, StreamSettings settings, AlertRules rules) {
-    // Parsed where read, with the source's parallelism: a rebalance here would interleave the
-    // partitions again and make lateness depend on which channel ran ahead.
+  /**
+   * @param messages as read, in the order of each partition, by one subtask (parallelism 1): the
+   *     watermarks are made here from all partitions together
+   * @param partitions how many the messages come from ({@link Received#partition()} below it)
+   */
+  public static Streams build(DataStream<Received> messages, int partitions, StreamSettings settings,
+      AlertRules rules) {
+    if (messages.getParallelism() != 1) {
+      throw new IllegalArgumentException("the messages must come from one subtask, which sees every partition"
+          + " (parallelism 1), got " + messages.getParallelism());
+    }
+    // Parsed where read: a rebalance here would interleave the partitions again and make lateness
+    // depend on which channel ran ahead. The event time is in the line, so the watermarks follow.
     SingleOutputStreamOperator<Arrival> parsed = messages.process(new TickParsing())
-        .setParallelism(messages.getParallelism()).name("parse").uid("parse");
-    SingleOutputStreamOperator<Arrival> clean = parsed.keyBy(TickPipeline::symbol)
+        .setParallelism(1).name("parse").uid("parse");
+    SingleOutputStreamOperator<Arrival> timed = parsed.assignTimestampsAndWatermarks(watermarks(settings, partitions))
+        .setParallelism(1).name("watermarks").uid("watermarks");
+    SingleOutputStreamOperator<Arrival> clean = timed.keyBy(TickPipeline::symbol)
         .process(new TickCleaner(settings)).name("clean").uid("clean");
     // Already partitioned by symbol: no second shuffle between cleaning and bars.
     SingleOutputStreamOperator<BarRecord> bars =

@@ -1,5 +1,6 @@
 package dev.onering.stream.pulsar;
 
+import dev.onering.stream.StreamEnv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -36,17 +37,15 @@ import org.apache.pulsar.client.api.transaction.Transaction;
  */
 public final class EmbeddedPulsar implements AutoCloseable {
 
-  /** System property naming the broker's classpath folder; wins over the environment. */
-  public static final String LIB_PROPERTY = "onering.pulsar.lib";
   /** Environment variable naming the broker's classpath folder. */
-  public static final String LIB_ENV = "ONERING_PULSAR_LIB";
+  public static final String LIB_ENV = StreamEnv.PULSAR_LIB;
   /** The folder under the repository root (or ONERING_HOME) that {@code make build} fills. */
   public static final String LIB_DEFAULT = "pipelines/pulsar-broker/target/lib";
   /** JVM memory options for the broker; the defaults keep it near 450 MB resident. */
-  public static final String MEMORY_ENV = "ONERING_PULSAR_MEM";
+  public static final String MEMORY_ENV = StreamEnv.PULSAR_MEM;
   public static final String MEMORY_DEFAULT = "-Xmx512m -XX:MaxDirectMemorySize=256m";
   /** Seconds to wait for a ready broker; two shared cores under a parallel build need more than 10. */
-  public static final String START_TIMEOUT_ENV = "ONERING_PULSAR_START_TIMEOUT";
+  public static final String START_TIMEOUT_ENV = StreamEnv.PULSAR_START_TIMEOUT;
   public static final Duration START_TIMEOUT_DEFAULT = Duration.ofSeconds(120);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final String MAIN_CLASS = "org.apache.pulsar.PulsarStandaloneStarter";
@@ -74,12 +73,20 @@ public final class EmbeddedPulsar implements AutoCloseable {
    */
   public record Settings(Path workDir, Path lib, int brokerPort, int webPort, String memory, Duration startTimeout) {
 
-    /** Free ports, the classpath from {@link #locateLib()}, memory from {@value #MEMORY_ENV}. */
-    public static Settings defaults(Path workDir) {
-      String memory = Optional.ofNullable(System.getenv(MEMORY_ENV)).filter(s -> !s.isBlank()).orElse(MEMORY_DEFAULT);
-      Duration timeout = Optional.ofNullable(System.getenv(START_TIMEOUT_ENV)).filter(v -> !v.isBlank())
-          .map(v -> Duration.ofSeconds(Long.parseLong(v.trim()))).orElse(START_TIMEOUT_DEFAULT);
-      return new Settings(workDir, null, 0, 0, memory, timeout);
+    /**
+     * Free ports; the classpath from {@link #locateLib(StreamEnv)}, memory from {@value #MEMORY_ENV}
+     * and the wait from {@value #START_TIMEOUT_ENV} in {@code env}.
+     */
+    public static Settings defaults(Path workDir, StreamEnv env) {
+      Duration timeout = env.get(START_TIMEOUT_ENV).map(v -> {
+        try {
+          return Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(START_TIMEOUT_ENV + " '" + v + "' is not a number of seconds; unset it"
+              + " or give e.g. " + START_TIMEOUT_DEFAULT.toSeconds(), e);
+        }
+      }).orElse(START_TIMEOUT_DEFAULT);
+      return new Settings(workDir, locateLib(env), 0, 0, env.get(MEMORY_ENV, MEMORY_DEFAULT), timeout);
     }
 
     public Settings withPorts(int brokerPort, int webPort) {
@@ -115,11 +122,6 @@ public final class EmbeddedPulsar implements AutoCloseable {
     this.shutdownHook = shutdownHook;
   }
 
-  /** Starts a broker with free ports and default memory, and waits until it is ready. */
-  public static EmbeddedPulsar start(Path workDir) {
-    return start(Settings.defaults(workDir));
-  }
-
   /**
    * Starts a broker and returns once it answers the admin API, passes its health check (a message
    * through a heartbeat topic) and commits a transaction, which the Flink sink's exactly-once mode
@@ -136,7 +138,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the Pulsar work directory " + workDir, e);
     }
-    Path lib = settings.lib() != null ? settings.lib() : locateLib();
+    Path lib = settings.lib();
     checkLib(lib);
     // A free port found here can be taken by someone else before the broker binds it; on a busy
     // machine that happens, so a bind failure is retried with new ports.
@@ -395,21 +397,17 @@ public final class EmbeddedPulsar implements AutoCloseable {
   }
 
   /**
-   * The broker's classpath folder: system property {@value #LIB_PROPERTY}, else environment
-   * {@value #LIB_ENV}, else {@value #LIB_DEFAULT} under ONERING_HOME, else under the nearest folder
-   * upwards from the working directory that has it.
+   * The broker's classpath folder: environment {@value #LIB_ENV}, else {@value #LIB_DEFAULT} under
+   * ONERING_HOME, else under the nearest folder upwards from the working directory that has it.
    */
-  public static Path locateLib() {
-    String configured = System.getProperty(LIB_PROPERTY);
-    if (configured == null || configured.isBlank()) {
-      configured = System.getenv(LIB_ENV);
+  public static Path locateLib(StreamEnv env) {
+    Optional<String> fromEnv = env.get(LIB_ENV);
+    if (fromEnv.isPresent()) {
+      return Path.of(fromEnv.get());
     }
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    String home = System.getenv("ONERING_HOME");
-    if (home != null && !home.isBlank()) {
-      return Path.of(home).resolve(LIB_DEFAULT);
+    Optional<String> home = env.get(StreamEnv.HOME);
+    if (home.isPresent()) {
+      return Path.of(home.get()).resolve(LIB_DEFAULT);
     }
     Path cwd = Path.of("").toAbsolutePath();
     for (Path d = cwd; d != null; d = d.getParent()) {

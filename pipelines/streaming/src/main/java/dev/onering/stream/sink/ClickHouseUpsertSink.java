@@ -1,6 +1,7 @@
 package dev.onering.stream.sink;
 
 import dev.onering.serving.clickhouse.SilverStore;
+import dev.onering.stream.StreamEnv;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ public final class ClickHouseUpsertSink<T> implements Sink<T> {
   }
 
   private final class Writer implements SinkWriter<T> {
-    private final SilverStore store = target.open();
+    // In a task manager: its own environment holds the server's credentials, never the job graph.
+    private final SilverStore store = target.open(StreamEnv.system());
     private final ProcessingTimeService time;
     private final StringBuilder rows = new StringBuilder(1 << 16);
     private final List<T> pending = new ArrayList<>();

@@ -4,10 +4,10 @@ import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.clickhouse.ClickHouseHttp;
 import dev.onering.serving.clickhouse.ClickHouseHttpSilverStore;
 import dev.onering.serving.clickhouse.SilverStore;
+import dev.onering.stream.StreamEnv;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Where the job's ClickHouse rows go, in a form that travels with the job graph: the embedded
@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>No credentials in here: the job graph is shown by Flink's UI and REST API and stored with
  * every checkpoint's metadata. A server's user and password are read when a writer opens the store,
  * from the environment of the process it runs in ({@value ClickHouseHttp#USER_ENV},
- * {@value ClickHouseHttp#PASSWORD_ENV}: in the stack, the Flink task manager's).
+ * {@value ClickHouseHttp#PASSWORD_ENV}: in the stack, the Flink task manager's), through
+ * {@link StreamEnv}.
  *
  * @param chdbDataDir the embedded engine's data directory, for a job running in this JVM
  * @param serverUrl the server's HTTP interface, e.g. {@code http://clickhouse:8123}
@@ -71,16 +72,22 @@ public record SilverStoreTarget(String chdbDataDir, URI serverUrl) implements Se
     return serverUrl != null;
   }
 
-  /** Opens the store, with a server's credentials from this process's environment. */
-  public SilverStore open() {
-    return open(System.getenv());
+  /**
+   * Opens the store, with a server's credentials from {@code env}: the environment of the process
+   * that opens it ({@link StreamEnv#system()} in a task manager's writer).
+   */
+  public SilverStore open(StreamEnv env) {
+    return isServer()
+        ? new ClickHouseHttpSilverStore(ClickHouseHttp.at(serverUrl, env.asMap()))
+        : ChDbSilverStore.open(Path.of(chdbDataDir));
   }
 
-  /** Opens the store, with a server's credentials from {@code env}. */
-  public SilverStore open(Map<String, String> env) {
-    return isServer()
-        ? new ClickHouseHttpSilverStore(ClickHouseHttp.at(serverUrl, env))
-        : ChDbSilverStore.open(Path.of(chdbDataDir));
+  /** Opens the embedded engine, which has no credentials. */
+  public SilverStore openEmbedded() {
+    if (isServer()) {
+      throw new IllegalStateException("a ClickHouse server needs its credentials: open(StreamEnv)");
+    }
+    return ChDbSilverStore.open(Path.of(chdbDataDir));
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.onering.pipeline.Json;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.job.AlertRecord;
 import dev.onering.stream.job.AlertRules;
 import dev.onering.stream.job.PulsarTickJob;
@@ -48,7 +49,7 @@ class StreamReportDemoTest {
   }
 
   private DemoCommand options() {
-    DemoCommand demo = new DemoCommand();
+    DemoCommand demo = new DemoCommand(StreamEnv.of(Map.of()));
     new CommandLine(demo).parseArgs("--lake", tmp.resolve("data/lake").toString(), "--out", tmp.resolve("out").toString(),
         "--rate", "20000", "--parallelism", "3", "--defect-scale", "5");
     return demo;
@@ -57,7 +58,7 @@ class StreamReportDemoTest {
   private static PulsarTickJob.Config job() {
     return new PulsarTickJob.Config("pulsar://127.0.0.1:1", "http://127.0.0.1:1", "test", false, false,
         Duration.ofSeconds(1), StreamSettings.defaults().withLateness(Duration.ofSeconds(20), Duration.ofSeconds(45)),
-        AlertRules.defaults(), null);
+        AlertRules.defaults(), null, 0);
   }
 
   @Test
@@ -96,7 +97,7 @@ class StreamReportDemoTest {
 
     Path chdb = tmp.resolve("chdb");
     StreamRunReport r;
-    try (SilverStore store = SilverStoreTarget.chdb(chdb).open()) {
+    try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       StringBuilder rows = new StringBuilder();
       new AlertRecord("AAPL", "momentum_run", t, t + 3 * MIN, 4, 0.003, "run").appendClickHouseRow(rows);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onering.pipeline.Json;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.cli.PulsarOptions;
 import dev.onering.stream.pulsar.EmbeddedPulsar;
 import dev.onering.stream.pulsar.StreamTopics;
@@ -119,7 +120,7 @@ class FlinkJarIT {
    */
   @Test
   void pulsarInitsCommandCreatesTheTopicsStreamTopicsDeclares(@TempDir Path dir) throws Exception {
-    try (EmbeddedPulsar broker = EmbeddedPulsar.start(dir.resolve("pulsar"))) {
+    try (EmbeddedPulsar broker = EmbeddedPulsar.start(EmbeddedPulsar.Settings.defaults(dir.resolve("pulsar"), StreamEnv.system()))) {
       Map<String, String> env = Map.of(PulsarOptions.SERVICE_URL_ENV, broker.serviceUrl(),
           PulsarOptions.ADMIN_URL_ENV, broker.adminUrl());
       for (int run = 1; run <= 2; run++) {

@@ -50,7 +50,7 @@ class PulsarTickJobTest {
       assertThat(publisher.publish(TickSources.simulator(config)).ticks()).isEqualTo(feed.messages().size());
     }
 
-    try (SilverStore store = SilverStoreTarget.chdb(chdb).open()) {
+    try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
       env.setParallelism(2);
@@ -58,7 +58,7 @@ class PulsarTickJobTest {
       StreamSettings settings = StreamSettings.defaults().withLateness(Duration.ofSeconds(30), Duration.ofMinutes(10));
       PulsarTickJob.define(env, new PulsarTickJob.Config(PULSAR.serviceUrl(), PULSAR.adminUrl(),
           "parity-test", true, true, Duration.ofMillis(500), settings, AlertRules.defaults(),
-          new LakeAndClickHouseSinks.Targets(lake.toString(), SilverStoreTarget.chdb(chdb), 100, null)));
+          new LakeAndClickHouseSinks.Targets(lake.toString(), SilverStoreTarget.chdb(chdb), 100, null), 0));
       env.execute("pulsar parity");
 
       List<MinuteBar> inClickHouse = SimulatedFeed.barsIn(store);

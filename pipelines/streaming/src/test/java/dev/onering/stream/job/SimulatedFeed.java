@@ -49,17 +49,16 @@ record SimulatedFeed(List<Received> messages, List<Tick> batchKept, List<MinuteB
       for (String l : day.lines()) {
         line++;
         cleaner.accept(l, new BatchCleaner.Source(day.date().toString(), line));
-        messages.add(Received.parse(parser, l, day.date() + ":" + line, 0));
+        messages.add(Received.parse(parser, l, day.date() + ":" + line, 0, 0, 0));
       }
       cleaner.finish();
     });
     return new SimulatedFeed(messages, kept, bars, quarantine);
   }
 
-  /** The messages as a single-partition source would give them, timestamps and watermarks on. */
-  DataStream<Received> source(StreamExecutionEnvironment env, StreamSettings settings) {
-    return env.fromData(messages, TypeInformation.of(Received.class)).setParallelism(1)
-        .assignTimestampsAndWatermarks(TickPipeline.watermarks(settings)).setParallelism(1);
+  /** The messages as a single-partition source would give them. */
+  DataStream<Received> source(StreamExecutionEnvironment env) {
+    return env.fromData(messages, TypeInformation.of(Received.class)).setParallelism(1);
   }
 
   /** silver.bars_1m as the store holds it (FINAL: the last revision of each bar), in bar order. */

@@ -48,8 +48,8 @@ class StreamBatchParityTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.getConfig().disableGenericTypes(); // every record type has a real serializer, no Kryo
-    var messages = feed.source(env, settings);
-    TickPipeline.Streams out = TickPipeline.build(messages, settings, AlertRules.defaults());
+    var messages = feed.source(env);
+    TickPipeline.Streams out = TickPipeline.build(messages, 1, settings, AlertRules.defaults());
     try (CloseableIterator<BarRecord> bars = out.closedBars().collectAsync();
         CloseableIterator<Arrival> late = out.late().collectAsync();
         CloseableIterator<QuarantinedRecord> quarantine = out.quarantine().collectAsync();

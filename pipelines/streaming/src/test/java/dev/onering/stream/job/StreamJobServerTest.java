@@ -13,6 +13,7 @@ import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.ClickHouseHttp;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.pulsar.PulsarBrokerExtension;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.pulsar.TickPublisher;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -61,12 +61,11 @@ class StreamJobServerTest {
 
     // The task's writers take the user and password from their environment, as the stack's task manager
     // does; this JVM's are ClickHouse's defaults unless set, and the front expects the same.
-    Map<String, String> env = System.getenv();
-    String user = env.getOrDefault(ClickHouseHttp.USER_ENV, "").isBlank() ? ClickHouseHttp.USER_DEFAULT
-        : env.get(ClickHouseHttp.USER_ENV).strip();
+    StreamEnv env = StreamEnv.system();
     try (ChDb engine = ChDb.open(chdb);
-        ChDbHttpFront front = ChDbHttpFront.start(engine, user, env.getOrDefault(ClickHouseHttp.PASSWORD_ENV, ""));
-        SilverStore server = SilverStoreTarget.server(front.url()).open()) {
+        ChDbHttpFront front = ChDbHttpFront.start(engine, env.get(StreamEnv.CLICKHOUSE_USER, ClickHouseHttp.USER_DEFAULT),
+            env.get(StreamEnv.CLICKHOUSE_PASSWORD, ""));
+        SilverStore server = SilverStoreTarget.server(front.url()).open(env)) {
       server.migrate(ChangelogApplier.locateDefaultChangelog());
 
       StreamJob.main(new String[] {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.onering.lake.Lake;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.clickhouse.ClickHouseHttp;
+import dev.onering.stream.StreamEnv;
 import dev.onering.stream.cli.PulsarOptions;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class StreamJobTest {
 
   static StreamJob parse(Map<String, String> env, String... args) {
-    StreamJob job = StreamJob.parse(args, new PrintStream(new ByteArrayOutputStream()), env);
+    StreamJob job = StreamJob.parse(args, new PrintStream(new ByteArrayOutputStream()), StreamEnv.of(env));
     assertThat(job).as("not a --help run").isNotNull();
     return job;
   }
@@ -43,15 +44,24 @@ class StreamJobTest {
     assertThat(c.targets().flushMillis()).isEqualTo(1_000);
     assertThat(c.settings()).isEqualTo(StreamSettings.defaults());
     assertThat(c.rules()).isEqualTo(AlertRules.defaults());
-    // Picocli reads these two defaults from the real environment (PulsarOptions, shared with the other commands).
-    assertThat(c.serviceUrl()).isEqualTo(orDefault(PulsarOptions.SERVICE_URL_ENV, PulsarOptions.SERVICE_URL_DEFAULT));
-    assertThat(c.adminUrl()).isEqualTo(orDefault(PulsarOptions.ADMIN_URL_ENV, PulsarOptions.ADMIN_URL_DEFAULT));
-    assertThat(c.targets().lakeRoot()).isEqualTo(Lake.at(orDefault(StreamJob.LAKE_ENV, Lake.DEFAULT_ROOT)).root());
+    assertThat(c.serviceUrl()).isEqualTo(PulsarOptions.SERVICE_URL_DEFAULT);
+    assertThat(c.adminUrl()).isEqualTo(PulsarOptions.ADMIN_URL_DEFAULT);
+    assertThat(c.targets().lakeRoot()).isEqualTo(Lake.at(Lake.DEFAULT_ROOT).root());
   }
 
-  private static String orDefault(String name, String value) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? value : v;
+  @Test
+  void theEnvironmentHandedInSetsTheDefaultsAndAnOptionWins() {
+    Map<String, String> stack = Map.of(PulsarOptions.SERVICE_URL_ENV, "pulsar://pulsar:6650",
+        PulsarOptions.ADMIN_URL_ENV, "http://pulsar:8080", StreamJob.LAKE_ENV, "s3a://", "UNRELATED", "x");
+    PulsarTickJob.Config fromEnv = config(stack);
+    assertThat(fromEnv.serviceUrl()).isEqualTo("pulsar://pulsar:6650");
+    assertThat(fromEnv.adminUrl()).isEqualTo("http://pulsar:8080");
+    assertThat(fromEnv.targets().lakeRoot()).isEqualTo("s3a://");
+    PulsarTickJob.Config flagged = config(stack, "--service-url", "pulsar://other:6650", "--lake", "/tmp/lake");
+    assertThat(flagged.serviceUrl()).isEqualTo("pulsar://other:6650");
+    assertThat(flagged.targets().lakeRoot()).isEqualTo(Lake.at("/tmp/lake").root());
+    // Blank is unset, as a shell's VAR= is.
+    assertThat(config(Map.of(PulsarOptions.SERVICE_URL_ENV, " ")).serviceUrl()).isEqualTo(PulsarOptions.SERVICE_URL_DEFAULT);
   }
 
   @Test
@@ -99,7 +109,8 @@ class StreamJobTest {
   @Test
   void helpListsEveryOptionWithItsEnvironmentVariable() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertThat(StreamJob.parse(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), Map.of()))
+    assertThat(StreamJob.parse(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+            StreamEnv.of(Map.of())))
         .as("nothing to run").isNull();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: job")
         .contains("--service-url", "--admin-url", "--lake", "--clickhouse", "--subscription", "--checkpoint-interval",

@@ -3,11 +3,13 @@ package dev.onering.stream.pulsar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onering.stream.StreamEnv;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
@@ -27,7 +29,7 @@ class EmbeddedPulsarTest {
   @Test
   void startsAnswersCommitsATransactionAndLeavesNoProcessAfterClose() throws Exception {
     Path dir = Path.of("target", "pulsar-tests", "lifecycle-" + System.nanoTime());
-    EmbeddedPulsar pulsar = EmbeddedPulsar.start(dir);
+    EmbeddedPulsar pulsar = EmbeddedPulsar.start(EmbeddedPulsar.Settings.defaults(dir, StreamEnv.system()));
     long pid = pulsar.pid();
     try {
       System.out.printf("EmbeddedPulsar: ready in %d ms, %d MB resident%n",
@@ -71,7 +73,7 @@ class EmbeddedPulsarTest {
   @Test
   void aBrokerNotReadyInTimeIsStoppedAndTheErrorShowsItsLog() {
     Path dir = Path.of("target", "pulsar-tests", "timeout-" + System.nanoTime()).toAbsolutePath();
-    EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(dir).withStartTimeout(Duration.ofSeconds(1));
+    EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(dir, StreamEnv.system()).withStartTimeout(Duration.ofSeconds(1));
     assertThatThrownBy(() -> EmbeddedPulsar.start(settings))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not ready after 1 s")
@@ -91,7 +93,7 @@ class EmbeddedPulsarTest {
     Files.writeString(dir.resolve("broker.pid"), Long.toString(orphan.pid()));
     Process unrelated = new ProcessBuilder("bash", "-c", "sleep 300; true").start();
     try {
-      EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(dir).withLib(tmp.resolve("no-lib"));
+      EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(dir, StreamEnv.system()).withLib(tmp.resolve("no-lib"));
       assertThatThrownBy(() -> EmbeddedPulsar.start(settings)).hasMessageContaining("make build");
       assertThat(orphan.waitFor(30, TimeUnit.SECONDS)).as("the orphan was stopped").isTrue();
       assertThat(dir.resolve("broker.pid")).doesNotExist();
@@ -115,8 +117,28 @@ class EmbeddedPulsarTest {
   }
 
   @Test
+  void itsSettingsComeFromTheEnvironmentHandedIn(@TempDir Path tmp) {
+    Path work = tmp.resolve("work");
+    EmbeddedPulsar.Settings set = EmbeddedPulsar.Settings.defaults(work, StreamEnv.of(Map.of(
+        EmbeddedPulsar.MEMORY_ENV, "-Xmx256m", EmbeddedPulsar.START_TIMEOUT_ENV, " 30 ",
+        EmbeddedPulsar.LIB_ENV, "/opt/broker-lib", StreamEnv.HOME, "/ignored")));
+    assertThat(set.memory()).isEqualTo("-Xmx256m");
+    assertThat(set.startTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(set.lib()).as("the variable wins over ONERING_HOME").isEqualTo(Path.of("/opt/broker-lib"));
+
+    EmbeddedPulsar.Settings home = EmbeddedPulsar.Settings.defaults(work, StreamEnv.of(Map.of(StreamEnv.HOME, "/repo")));
+    assertThat(home.memory()).isEqualTo(EmbeddedPulsar.MEMORY_DEFAULT);
+    assertThat(home.startTimeout()).isEqualTo(EmbeddedPulsar.START_TIMEOUT_DEFAULT);
+    assertThat(home.lib()).isEqualTo(Path.of("/repo").resolve(EmbeddedPulsar.LIB_DEFAULT));
+
+    assertThatThrownBy(() -> EmbeddedPulsar.Settings.defaults(work,
+            StreamEnv.of(Map.of(EmbeddedPulsar.START_TIMEOUT_ENV, "2min"))))
+        .hasMessageContaining(EmbeddedPulsar.START_TIMEOUT_ENV).hasMessageContaining("'2min'");
+  }
+
+  @Test
   void aMissingBrokerClasspathSaysHowToBuildIt(@TempDir Path tmp) {
-    EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(tmp.resolve("work")).withLib(tmp.resolve("nothing"));
+    EmbeddedPulsar.Settings settings = EmbeddedPulsar.Settings.defaults(tmp.resolve("work"), StreamEnv.system()).withLib(tmp.resolve("nothing"));
     assertThatThrownBy(() -> EmbeddedPulsar.start(settings))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(tmp.resolve("nothing").toString())

@@ -1,5 +1,6 @@
 package dev.onering.stream.pulsar;
 
+import dev.onering.stream.StreamEnv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ public final class PulsarBrokerExtension implements BeforeAllCallback, AfterAllC
 
     static Running start(String name) {
       Path dir = Path.of("target", "pulsar-tests", name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-      EmbeddedPulsar broker = EmbeddedPulsar.start(dir);
+      EmbeddedPulsar broker = EmbeddedPulsar.start(EmbeddedPulsar.Settings.defaults(dir, StreamEnv.system()));
       try {
         PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(broker.adminUrl()).build();
         PulsarClient client = PulsarClient.builder().serviceUrl(broker.serviceUrl()).enableTransaction(true).build();

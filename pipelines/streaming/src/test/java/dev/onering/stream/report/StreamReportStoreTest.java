@@ -31,7 +31,7 @@ class StreamReportStoreTest {
 
   @BeforeAll
   static void setUp() {
-    store = SilverStoreTarget.chdb(chdb).open();
+    store = SilverStoreTarget.chdb(chdb).openEmbedded();
     store.migrate(ChangelogApplier.locateDefaultChangelog());
     StringBuilder alerts = new StringBuilder();
     new AlertRecord("BTC-USDT", "spike_reversal", micros("2026-08-03T14:31:00Z"), micros("2026-08-03T14:33:00Z"), 3,

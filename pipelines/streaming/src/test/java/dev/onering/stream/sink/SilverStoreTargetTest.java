@@ -8,6 +8,7 @@ import dev.onering.serving.clickhouse.ChDbHttpFront;
 import dev.onering.serving.clickhouse.ClickHouseException;
 import dev.onering.serving.clickhouse.ClickHouseHttp;
 import dev.onering.serving.clickhouse.SilverStore;
+import dev.onering.stream.StreamEnv;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,13 +37,13 @@ class SilverStoreTargetTest {
   void aServerIsOpenedWithTheCredentialsOfTheProcessThatOpensIt(@TempDir Path dir) {
     try (ChDb engine = ChDb.open(dir); ChDbHttpFront front = ChDbHttpFront.start(engine, "onering", "task-manager-secret")) {
       SilverStoreTarget target = SilverStoreTarget.server(front.url());
-      try (SilverStore store = target.open(Map.of(ClickHouseHttp.USER_ENV, "onering",
-          ClickHouseHttp.PASSWORD_ENV, "task-manager-secret"))) {
+      try (SilverStore store = target.open(StreamEnv.of(Map.of(ClickHouseHttp.USER_ENV, "onering",
+          ClickHouseHttp.PASSWORD_ENV, "task-manager-secret")))) {
         assertThat(((Number) store.rows("SELECT 41 + 1 AS answer").get(0).get("answer")).longValue()).isEqualTo(42);
         assertThat(store.location()).isEqualTo("ClickHouse at " + front.url());
       }
       // Without them, ClickHouse's default user, which this server refuses: the error says what to set.
-      try (SilverStore anonymous = target.open(Map.of())) {
+      try (SilverStore anonymous = target.open(StreamEnv.of(Map.of()))) {
         assertThatThrownBy(() -> anonymous.rows("SELECT 1"))
             .isInstanceOfSatisfying(ClickHouseException.class, e -> assertThat(e.code()).isEqualTo(516))
             .hasMessageContaining(ClickHouseHttp.USER_ENV).hasMessageContaining(ClickHouseHttp.PASSWORD_ENV);
