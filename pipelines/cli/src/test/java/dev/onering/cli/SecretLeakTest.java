@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * environment, the whole pipeline runs in the stack's shape (an s3a lake on a real S3 API, the
  * ClickHouse server's HTTP protocol with a password and its own named collection for the lake, a
  * Postgres server reached by URL), then steps are made to fail where a secret used to leak: the
- * Bronze suite's {@code s3()} query failing in ClickHouse (whose message carried the statement,
- * keys included), a wrong ClickHouse password, an unreachable Postgres. Each run is the real
+ * quality gate's queries failing in ClickHouse, the Bronze suite's {@code s3()} among them (its
+ * error used to quote the statement, keys included, into every place the gate records), a wrong
+ * ClickHouse password, an unreachable Postgres. Each run is the real
  * {@code onering} in a process of its own, so its whole standard output and error are seen; then no
  * secret may be in them, in a step's JSON result, in {@code gold.quality_results}, in any file of
  * the lake (the validation results among them) or in the run report.
@@ -49,12 +50,10 @@ class SecretLeakTest {
   static final String TAG = "LEAKCHECK" + UUID.randomUUID().toString().substring(0, 8);
   static final String S3_ACCESS = "onering";
   static final String S3_SECRET = "s3-" + TAG + "-secret";
-  /** The server's named collection holds this in the failing phase: S3 refuses it. */
-  static final String S3_WRONG = "s3-" + TAG + "-wrong";
   static final String CH_PASSWORD = "ch-" + TAG + "-password";
   static final String CH_WRONG = "ch-" + TAG + "-wrong";
   static final String PG_PASSWORD = "pg-" + TAG + "-password";
-  static final List<String> SECRETS = List.of(S3_SECRET, S3_WRONG, CH_PASSWORD, CH_WRONG, PG_PASSWORD);
+  static final List<String> SECRETS = List.of(S3_SECRET, CH_PASSWORD, CH_WRONG, PG_PASSWORD);
   static final String BUCKET = "lake";
   static final String DATE = "2026-09-01";
 
@@ -75,19 +74,21 @@ class SecretLeakTest {
     s3 = S3ProxyServer.start(S3_ACCESS, S3_SECRET, List.of(BUCKET));
     endpoint = s3.endpoint();
     postgres = EmbeddedPostgresServer.start(dir.resolve("pg-server"), 0);
-    startClickHouseServer(S3_SECRET);
+    clickhouse = ChDb.open(dir.resolve("clickhouse-server"), null,
+        LakeCollection.chdbConfig(new S3Endpoint(endpoint, S3_ACCESS, S3_SECRET, S3Endpoint.REGION_DEFAULT, true)));
+    server = ChDbHttpFront.start(clickhouse, "onering", CH_PASSWORD);
 
     Map<String, String> env = environment(server.url().toString(), CH_PASSWORD, postgres.jdbcUrl());
-    run("pipeline", env, "run", "--symbols", "4", "--days", "2", "--ticks-per-day", "300", "--run-id", "leak",
+    run("pipeline", env, "run", "--start-date", DATE, "--days", "2", "--symbols", "4", "--ticks-per-day", "300",
+        "--run-id", "leak",
         "--out", dir.resolve("out").toString());
 
-    // The server's collection now signs with a key S3 refuses: the Bronze suite's s3() query fails
-    // in ClickHouse, and its error (which used to quote the statement and its keys) is recorded.
-    server.close();
-    clickhouse.close();
-    startClickHouseServer(S3_WRONG);
-    env = environment(server.url().toString(), CH_PASSWORD, postgres.jdbcUrl());
-    run("s3-refused", env, "quality-silver", "--run-date", DATE, "--run-id", "leak-s3-refused");
+    // Every query of the gate now fails in ClickHouse, whatever it reads and however it signs in to
+    // S3: the server's session may use one byte of memory. Each error (which used to quote the
+    // statement, the Bronze suite's keys included) is recorded in every place the gate writes to.
+    clickhouse.execute("SET max_memory_usage = 1");
+    run("gate-failing", env, "quality-silver", "--run-date", DATE, "--run-id", "leak-gate-failing");
+    clickhouse.execute("SET max_memory_usage = 0");
 
     run("clickhouse-password-wrong", environment(server.url().toString(), CH_WRONG, postgres.jdbcUrl()), "migrate");
 
@@ -97,13 +98,6 @@ class SecretLeakTest {
     }
     run("postgres-unreachable", environment(server.url().toString(), CH_PASSWORD,
         "jdbc:postgresql://127.0.0.1:" + closed + "/onering"), "migrate");
-  }
-
-  /** The ClickHouse "server": chDB with the lake's named collection in its configuration, behind the HTTP protocol. */
-  private void startClickHouseServer(String s3Secret) {
-    clickhouse = ChDb.open(dir.resolve("clickhouse-server"), null,
-        LakeCollection.chdbConfig(new S3Endpoint(endpoint, S3_ACCESS, s3Secret, S3Endpoint.REGION_DEFAULT, true)));
-    server = ChDbHttpFront.start(clickhouse, "onering", CH_PASSWORD);
   }
 
   private Map<String, String> environment(String clickhouseUrl, String clickhousePassword, String pgUrl) {
@@ -164,16 +158,16 @@ class SecretLeakTest {
   @Test
   void theRunsWentWhereTheSecretsUsedToLeak() {
     assertThat(exitCodes.get("pipeline")).as(printed.get("pipeline")).isZero();
-    JsonNode refused = results.get("s3-refused");
-    assertThat(refused.get("status").asText()).as(printed.get("s3-refused")).isEqualTo("failed");
-    // The Bronze suite's queries raised ClickHouse's S3 error, and it was recorded.
+    JsonNode failing = results.get("gate-failing");
+    assertThat(failing.get("status").asText()).as(printed.get("gate-failing")).isEqualTo("failed");
+    // The Bronze suite's s3() queries raised ClickHouse's error, and it was recorded.
     List<String> observed = new ArrayList<>();
-    refused.get("quality").get("expectations").forEach(e -> {
+    failing.get("quality").get("expectations").forEach(e -> {
       if (e.get("suite").asText().equals("bronze_ticks")) {
         observed.add(e.get("observed_value").asText());
       }
     });
-    assertThat(observed).isNotEmpty().allSatisfy(o -> assertThat(o).startsWith("error: ").contains("S3_ERROR"));
+    assertThat(observed).isNotEmpty().allSatisfy(o -> assertThat(o).startsWith("error: ").contains("MEMORY_LIMIT_EXCEEDED"));
     assertThat(results.get("clickhouse-password-wrong").get("error").asText()).contains("AUTHENTICATION_FAILED");
     assertThat(results.get("postgres-unreachable").get("error").asText()).contains("Connection refused");
   }
@@ -199,8 +193,8 @@ class SecretLeakTest {
       }
     }
     // Both runs recorded their suites, the failing one its errors.
-    assertThat(rows).anyMatch(r -> r.startsWith("leak|")).anyMatch(r -> r.startsWith("leak-s3-refused|")
-        && r.contains("S3_ERROR"));
+    assertThat(rows).anyMatch(r -> r.startsWith("leak|")).anyMatch(r -> r.startsWith("leak-gate-failing|bronze_ticks|")
+        && r.contains("MEMORY_LIMIT_EXCEEDED"));
     rows.forEach(r -> assertNoSecret("gold.quality_results", r));
   }
 
@@ -210,8 +204,9 @@ class SecretLeakTest {
     for (String key : keys) {
       assertNoSecret("s3a://" + BUCKET + "/" + key, s3.read(BUCKET, key));
     }
-    assertThat(keys).contains("onering/quality/validations/run_id=leak-s3-refused/bronze_ticks.json")
-        .anyMatch(k -> k.startsWith("onering/silver/trades/"));
+    assertThat(keys).anyMatch(k -> k.startsWith("onering/silver/trades/"));
+    assertThat(s3.read(BUCKET, "onering/quality/validations/run_id=leak-gate-failing/bronze_ticks.json"))
+        .contains("MEMORY_LIMIT_EXCEEDED");
     Path report = dir.resolve("out/runs/leak");
     assertThat(report.resolve("report.html")).exists();
     assertThat(report.resolve("report.json")).exists();
