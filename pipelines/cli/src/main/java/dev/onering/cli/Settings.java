@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -183,7 +182,9 @@ public final class Settings {
       throw new IllegalArgumentException(fileName + " sets " + new TreeSet<>(unknown) + ", which onering does not "
           + "know; the keys are " + known + " (docs/step-contract.md, Configuration)");
     }
-    return new Settings(Map.copyOf(given), file, Map.copyOf(env));
+    Properties copy = new Properties();
+    copy.putAll(file);
+    return new Settings(Map.copyOf(given), copy, Map.copyOf(env));
   }
 
   /** {@code lake} is read from {@code ONERING_LAKE}; dots become underscores. */
@@ -266,9 +267,16 @@ public final class Settings {
     return !v.equals("false") && !v.equals("0");
   }
 
-  /** Blanks every secret this configuration holds (and credential-shaped text) out of a message. */
+  /**
+   * Blanks every secret this configuration holds (each of {@link #SECRETS}, and the S3 secret key
+   * from the AWS SDK's variable when that is where it came from) and credential-shaped text out of
+   * a message.
+   */
   public Redaction redaction() {
-    return Redaction.of(Arrays.asList(secret(CLICKHOUSE_PASSWORD), secret(PG_PASSWORD), s3().secretKey()));
+    List<String> values = new ArrayList<>();
+    SECRETS.forEach(k -> values.add(secret(k)));
+    values.add(s3().secretKey());
+    return Redaction.of(values);
   }
 
   /**
