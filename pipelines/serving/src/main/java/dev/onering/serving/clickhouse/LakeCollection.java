@@ -11,9 +11,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>ClickHouse server (the stack): {@code platform/clickhouse/config.d/lake.xml} defines the
- *       collection from the server's environment ({@code from_env}: {@code ONERING_S3_ENDPOINT},
- *       {@code ONERING_S3_ACCESS_KEY}, {@code ONERING_S3_SECRET_KEY}), its values not overridable
- *       from SQL;
+ *       collection, the URL of the stack's MinIO and the keys from the server's environment
+ *       ({@code from_env}: {@code ONERING_S3_ACCESS_KEY}, {@code ONERING_S3_SECRET_KEY}), the keys
+ *       not overridable from SQL;
  *   <li>chDB: {@link #chdbConfig} is handed to {@link ChDb#open(java.nio.file.Path, java.nio.file.Path, Map)}
  *       and becomes the engine's configuration at connect, in memory only.
  * </ul>
