@@ -2,6 +2,7 @@ package dev.onering.cli;
 
 import dev.onering.cli.run.RunCommand;
 import dev.onering.pipeline.PipelineSpec;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,12 +39,27 @@ public final class OneRing implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final Map<String, String> environment;
+
+  private OneRing(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
+  /** The command line over this process's environment: the one place the CLI reads it. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new OneRing());
+    return commandLine(System.getenv());
+  }
+
+  /**
+   * The command line over the given environment, which {@link Settings} reads as the process's
+   * ({@code ONERING_*}): what a test injects.
+   */
+  public static CommandLine commandLine(Map<String, String> environment) {
+    CommandLine cl = new CommandLine(new OneRing(environment));
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("onering " + commandLine.getCommandName() + ": " + e.getMessage());
       return e instanceof IllegalArgumentException ? 2 : 1;
@@ -54,6 +70,11 @@ public final class OneRing implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
+  }
+
+  /** The environment this command line was made over. */
+  Map<String, String> environment() {
+    return environment;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -5,9 +5,13 @@ import dev.onering.simulator.SimulationOptions;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Option groups shared by the subcommands. */
 public final class Options {
@@ -26,19 +30,46 @@ public final class Options {
     LocalDate to;
 
     @Option(names = "--lake", paramLabel = "ROOT",
-        description = {"Lake root: a folder, s3a:// (a bucket per zone: s3a://bronze/..., the stack's MinIO) or",
-            "s3a://bucket/prefix; S3 endpoint and keys from ONERING_S3_* (env ONERING_LAKE, default: ${DEFAULT-VALUE})."},
-        defaultValue = "${env:ONERING_LAKE:-" + Settings.LAKE_DEFAULT + "}")
+        description = {"The lake root: a folder, s3a:// (a bucket per zone:",
+            "s3a://bronze/..., the stack's MinIO) or",
+            "s3a://bucket/prefix, with the S3 endpoint and keys",
+            "from ONERING_S3_*. Default: env ONERING_LAKE, else",
+            "`" + Settings.LAKE + "` in the --config file, else " + Settings.LAKE_DEFAULT + "."})
     String lake;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Where the embedded ClickHouse and Postgres keep their data (env ONERING_DATA_DIR, default: ${DEFAULT-VALUE}).",
-        defaultValue = "${env:ONERING_DATA_DIR:-" + Settings.DATA_DIR_DEFAULT + "}")
+        description = {"Where the embedded ClickHouse and Postgres keep",
+            "their data. Default: env ONERING_DATA_DIR, else",
+            "`" + Settings.DATA_DIR + "` in the --config file, else " + Settings.DATA_DIR_DEFAULT + "."})
     String dataDir;
 
+    // Short lines: picocli wraps at a dot too, and would show "stage. times".
     @Option(names = "--config", paramLabel = "FILE",
-        description = "A properties file of settings (lake, data.dir, out.dir); flags and ONERING_* variables win over it.")
+        description = {"A properties file of settings, with the keys",
+            Settings.LAKE + ", " + Settings.DATA_DIR + ", " + Settings.OUT_DIR + ", " + Settings.HOME + ", "
+                + Settings.CSV_DIR + ",",
+            Settings.CLICKHOUSE_URL + ", " + Settings.CLICKHOUSE_USER + ", " + Settings.S3_ENDPOINT + ",",
+            Settings.S3_ACCESS_KEY + ", " + Settings.PG_URL + ", " + Settings.PG_USER + ", " + Settings.CHDB_LIB + ",",
+            Settings.STAGE_TIMES + ", " + Settings.MLFLOW_URL + ", " + Settings.VENVS + ", " + Settings.DRIFT_SCRIPT,
+            "(docs/step-contract.md). Flags and",
+            "ONERING_* variables win over it. Secrets",
+            "(passwords, the S3 secret key) come only from the",
+            "environment: a file that sets one, or a key",
+            "onering does not know, is refused."})
     Path config;
+
+    // No secret is ever a flag: these exist only to refuse one, saying which variable to set.
+    @Option(names = "--clickhouse-password", hidden = true)
+    String clickhousePassword;
+
+    @Option(names = "--pg-password", hidden = true)
+    String pgPassword;
+
+    @Option(names = "--s3-secret-key", hidden = true)
+    String s3SecretKey;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--result", paramLabel = "FILE", description = "Also write the step's JSON result to this file.")
     Path result;
@@ -69,12 +100,27 @@ public final class Options {
       return dates;
     }
 
-    public Settings settings() {
-      return Settings.load(config);
+    /**
+     * The configuration of this invocation, read once by the command: these options and the
+     * command's own flags ({@code commandFlags}, by settings key), the environment and the
+     * {@code --config} file.
+     */
+    public Settings settings(Map<String, String> commandFlags) {
+      Map<String, String> flags = new HashMap<>(commandFlags);
+      flags.put(Settings.LAKE, lake);
+      flags.put(Settings.DATA_DIR, dataDir);
+      flags.put(Settings.CLICKHOUSE_PASSWORD, clickhousePassword);
+      flags.put(Settings.PG_PASSWORD, pgPassword);
+      flags.put(Settings.S3_SECRET_KEY, s3SecretKey);
+      return Settings.load(flags, config, environment());
     }
 
-    public StepContext context() {
-      return new StepContext(settings(), lake, dataDir);
+    /** The environment {@link OneRing} was made over. */
+    private Map<String, String> environment() {
+      if (mixee.root().userObject() instanceof OneRing root) {
+        return root.environment();
+      }
+      throw new IllegalStateException("onering's commands run under OneRing.commandLine(), which reads the environment");
     }
 
     public String runId() {

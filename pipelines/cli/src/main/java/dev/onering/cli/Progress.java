@@ -16,8 +16,6 @@ public final class Progress {
   private static final boolean TTY = System.console() != null;
   private static volatile String step = "";
   private static volatile long lastPrint;
-  /** ONERING_STAGE_TIMES=1 prints each Spark stage's duration: where a slow step spends its time. */
-  private static final boolean STAGE_TIMES = System.getenv("ONERING_STAGE_TIMES") != null;
 
   private Progress() {}
 
@@ -55,6 +53,12 @@ public final class Progress {
   public static final class SparkProgress extends SparkListener {
     private final AtomicInteger tasks = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
+    private final boolean stageTimes;
+
+    /** @param stageTimes print each stage's duration (the {@code stage.times} setting) */
+    public SparkProgress(boolean stageTimes) {
+      this.stageTimes = stageTimes;
+    }
 
     @Override
     public void onStageSubmitted(SparkListenerStageSubmitted event) {
@@ -71,7 +75,7 @@ public final class Progress {
     public void onStageCompleted(SparkListenerStageCompleted event) {
       var info = event.stageInfo();
       String name = info.name().split(" at ")[0];
-      if (STAGE_TIMES) {
+      if (stageTimes) {
         long ms = (long) info.completionTime().getOrElse(() -> 0L) - (long) info.submissionTime().getOrElse(() -> 0L);
         info("spark stage " + info.stageId() + " " + name + ": " + info.numTasks() + " tasks, " + ms + " ms");
       } else {

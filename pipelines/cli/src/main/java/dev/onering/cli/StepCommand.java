@@ -8,6 +8,8 @@ import dev.onering.pipeline.StepResult;
 import dev.onering.simulator.SimulationConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,16 +25,27 @@ abstract class StepCommand implements Callable<Integer> {
 
   abstract String stepId();
 
-  StepRequest request() {
+  /** The command's own flags that are settings, by key (see {@link Settings}). */
+  Map<String, String> flags() {
+    return Map.of();
+  }
+
+  StepRequest request(Settings settings) {
     return new StepRequest(common.dates(), common.runId(), SimulationConfig.defaults(), null, null);
+  }
+
+  /** This invocation's configuration: the options given, the environment, the --config file. */
+  Settings settings() {
+    return common.settings(flags());
   }
 
   @Override
   public Integer call() throws Exception {
     PipelineStep step = Steps.get(stepId());
-    StepRequest request = request();
+    Settings settings = settings();
+    StepRequest request = request(settings);
     StepResult result;
-    try (StepContext ctx = common.context()) {
+    try (StepContext ctx = new StepContext(settings)) {
       result = PipelineStep.run(step, ctx, request);
     }
     String json = Json.MAPPER.writeValueAsString(result);
@@ -70,7 +83,7 @@ abstract class StepCommand implements Callable<Integer> {
     }
 
     @Override
-    StepRequest request() {
+    StepRequest request(Settings settings) {
       return new StepRequest(common.dates(), common.runId(), dataset.config(), null, dataset.truthDir);
     }
   }
@@ -195,7 +208,9 @@ abstract class StepCommand implements Callable<Integer> {
           "The folder is local or an s3a URI (the stack's landing bucket, s3a://landing/ohlcv_csv)."})
   static final class IngestCsv extends StepCommand {
     @Option(names = "--csv-dir", paramLabel = "DIR",
-        description = "The folder of .csv files to import: a path or an s3a:// URI (env ONERING_CSV_DIR).")
+        description = {"The folder of .csv files to import: a path or an",
+            "s3a:// URI. Default: env ONERING_CSV_DIR, else",
+            "`" + Settings.CSV_DIR + "` in the --config file, else none (skipped)."})
     String csvDir;
 
     @Override
@@ -204,9 +219,16 @@ abstract class StepCommand implements Callable<Integer> {
     }
 
     @Override
-    StepRequest request() {
+    Map<String, String> flags() {
+      Map<String, String> flags = new HashMap<>();
+      flags.put(Settings.CSV_DIR, csvDir);
+      return flags;
+    }
+
+    @Override
+    StepRequest request(Settings settings) {
       return new StepRequest(common.dates(), common.runId(), SimulationConfig.defaults(),
-          common.settings().get(Settings.CSV_DIR, csvDir, null), null);
+          settings.csvDir().orElse(null), null);
     }
   }
 }

@@ -3,8 +3,11 @@ package dev.onering.cli;
 import dev.onering.lake.Lake;
 import dev.onering.lake.LakeFiles;
 import dev.onering.lake.S3Endpoint;
+import dev.onering.pipeline.Redaction;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
+import dev.onering.serving.clickhouse.ClickHouseHttp;
 import dev.onering.serving.clickhouse.ClickHouseHttpSilverStore;
+import dev.onering.serving.clickhouse.LakeCollection;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.serving.postgres.EmbeddedPostgresServer;
 import dev.onering.serving.postgres.PostgresConnection;
@@ -21,10 +24,10 @@ import org.apache.spark.sql.SparkSession;
  * What steps share within one process: the lake, and engines started on first use and stopped at
  * the end. The runner runs every step in one context, so Spark and the stores start once.
  *
- * <p>The environment picks the runtime, per store: {@code ONERING_LAKE=s3a://...} puts the lake in
- * an object store (endpoint and keys from {@code ONERING_S3_*}), {@code ONERING_CLICKHOUSE_URL} a
- * ClickHouse server behind Silver, {@code ONERING_PG_URL} a Postgres server behind Gold. Unset,
- * each is the embedded one: a local folder, chDB, embedded Postgres.
+ * <p>The configuration ({@link Settings}) picks the runtime, per store: {@code lake=s3a://...} puts
+ * the lake in an object store (endpoint and keys from {@code ONERING_S3_*}), {@code clickhouse.url}
+ * a ClickHouse server behind Silver, {@code pg.url} a Postgres server behind Gold. Unset, each is
+ * the embedded one: a local folder, chDB, embedded Postgres.
  */
 public final class StepContext implements AutoCloseable {
 
@@ -37,11 +40,11 @@ public final class StepContext implements AutoCloseable {
   private EmbeddedPostgresServer embeddedPostgres;
   private PostgresConnection postgres;
 
-  public StepContext(Settings settings, String lakeFlag, String dataDirFlag) {
+  public StepContext(Settings settings) {
     this.settings = settings;
-    this.lake = Lake.at(settings.get(Settings.LAKE, lakeFlag, Settings.LAKE_DEFAULT));
-    this.dataDir = Path.of(settings.get(Settings.DATA_DIR, dataDirFlag, Settings.DATA_DIR_DEFAULT)).toAbsolutePath();
-    this.s3 = S3Endpoint.fromEnvironment(settings.resolved(Settings.S3_ENDPOINT, Settings.S3_ACCESS_KEY));
+    this.lake = settings.lake();
+    this.dataDir = settings.dataDir();
+    this.s3 = settings.s3();
   }
 
   public Settings settings() {
@@ -62,12 +65,12 @@ public final class StepContext implements AutoCloseable {
     return root.isLocal() ? LakeFiles.local(root) : LakeFs.of(root, hadoopSettings());
   }
 
-  /** The s3a settings for the endpoint in the environment; empty for a local lake. */
+  /** The s3a settings for the configured endpoint; empty for a local lake. */
   public Map<String, String> hadoopSettings() {
     return lake.isLocal() && s3.endpoint() == null ? Map.of() : LakeFs.s3aSettings(s3);
   }
 
-  /** The object store of an s3a lake, as the environment gives it. */
+  /** The object store of an s3a lake, as configured. */
   public S3Endpoint s3() {
     return s3;
   }
@@ -83,29 +86,37 @@ public final class StepContext implements AutoCloseable {
       // The same s3a settings the light steps use, so a local Spark reaches the same lake; on the
       // stack's cluster spark-defaults.conf sets the endpoint too, with the same values.
       hadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
-      spark.sparkContext().addSparkListener(new Progress.SparkProgress());
+      spark.sparkContext().addSparkListener(new Progress.SparkProgress(settings.stageTimes()));
     }
     return spark;
   }
 
   /**
-   * The ClickHouse Silver store: the server at {@code ONERING_CLICKHOUSE_URL} over HTTP (user and
-   * password from {@code ONERING_CLICKHOUSE_USER} / {@code _PASSWORD}) when set, else the chDB
-   * engine on a folder under the data dir.
+   * The ClickHouse Silver store: the server at {@code clickhouse.url} over HTTP (user and password
+   * from {@code clickhouse.user} / {@code ONERING_CLICKHOUSE_PASSWORD}) when set, else the chDB
+   * engine on a folder under the data dir. chDB gets the lake's object store, if it has keys, as
+   * the named collection its queries read the lake through ({@link LakeCollection}); a server
+   * has it in its own configuration.
    */
   public synchronized SilverStore silver() {
     if (silver == null) {
-      Optional<ClickHouseHttpSilverStore> server = ClickHouseHttpSilverStore.fromEnvironment(
-          settings.resolved(Settings.CLICKHOUSE_URL, Settings.CLICKHOUSE_USER));
-      silver = server.isPresent() ? server.get() : ChDbSilverStore.open(dataDir.resolve("clickhouse"));
+      Optional<ClickHouseHttp> server = settings.clickhouseServer();
+      silver = server.isPresent() ? new ClickHouseHttpSilverStore(server.get())
+          : ChDbSilverStore.open(dataDir.resolve("clickhouse"), settings.chdbLibrary(),
+              s3.hasCredentials() ? LakeCollection.chdbConfig(s3) : Map.of());
     }
     return silver;
   }
 
-  /** Postgres from {@code ONERING_PG_URL} when set (the stack), else an embedded server. */
+  /** Blanks the configured secrets (and credential-shaped text) out of what a step reports. */
+  public Redaction redaction() {
+    return settings.redaction();
+  }
+
+  /** Postgres from {@code pg.url} when set (the stack), else an embedded server. */
   public synchronized PostgresConnection postgres() {
     if (postgres == null) {
-      Optional<PostgresConnection> configured = PostgresConnection.fromEnvironment();
+      Optional<PostgresConnection> configured = settings.postgresServer();
       if (configured.isPresent()) {
         postgres = configured.get();
       } else {

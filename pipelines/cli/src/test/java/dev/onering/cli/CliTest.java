@@ -21,14 +21,19 @@ import picocli.CommandLine;
 /** The command line as a user and Airflow meet it: help, exit codes, the JSON result contract. */
 class CliTest {
 
-  private record Run(int code, String out, String err) {
+  record Run(int code, String out, String err) {
     JsonNode lastLineJson() throws Exception {
       String[] lines = out.strip().split("\n");
       return Json.MAPPER.readTree(lines[lines.length - 1]);
     }
   }
 
-  private static Run run(String... args) {
+  /** The command line over an empty environment, so a variable set where the tests run changes nothing. */
+  static Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream oldOut = System.out;
@@ -36,7 +41,7 @@ class CliTest {
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      CommandLine cl = OneRing.commandLine();
+      CommandLine cl = OneRing.commandLine(env);
       cl.setOut(new java.io.PrintWriter(System.out, true));
       cl.setErr(new java.io.PrintWriter(System.err, true));
       int code = cl.execute(args);
@@ -151,9 +156,6 @@ class CliTest {
   void ingestTakesItsFolderFromTheCsvDirSettingWhenNoFlagIsGiven(@TempDir Path dir) throws Exception {
     Path src = Files.createDirectories(dir.resolve("landing"));
     Files.writeString(src.resolve("ACME.csv"), "date,open,high,low,close,volume\n2026-09-01,1,2,1,2,3\n");
-    // The key ONERING_CSV_DIR names in the environment; a config file is the same setting one
-    // level lower in precedence, and the only one a test can set for the real command line.
-    assertThat(Settings.envName(Settings.CSV_DIR)).isEqualTo("ONERING_CSV_DIR");
     Path config = dir.resolve("onering.properties");
     Files.writeString(config, Settings.CSV_DIR + "=" + src + "\n");
 
@@ -163,13 +165,6 @@ class CliTest {
     assertThat(r.lastLineJson().get("details").get("source").asText()).isEqualTo(src.toString());
     assertThat(dir.resolve("lake/bronze/ohlcv_csv/ingest_date=2026-09-01/ACME.csv")).hasSameTextualContentAs(
         src.resolve("ACME.csv"));
-
-    // The environment wins over the file, and the flag over both.
-    java.util.Properties file = new java.util.Properties();
-    file.setProperty(Settings.CSV_DIR, "/from/file");
-    Settings s = Settings.of(file, Map.of("ONERING_CSV_DIR", "s3a://landing/ohlcv_csv"));
-    assertThat(s.get(Settings.CSV_DIR, null, null)).isEqualTo("s3a://landing/ohlcv_csv");
-    assertThat(s.get(Settings.CSV_DIR, "/from/flag", null)).isEqualTo("/from/flag");
   }
 
   @Test

@@ -70,7 +70,7 @@ class MlStepsTest {
     Properties p = new Properties();
     p.setProperty(Settings.VENVS, dir.resolve("venvs").toString());
     p.setProperty(Settings.DRIFT_SCRIPT, script.toString());
-    try (StepContext ctx = new StepContext(Settings.of(p, Map.of()), lake.root(), dir.resolve("data").toString())) {
+    try (StepContext ctx = new StepContext(Settings.of(Map.of(Settings.LAKE, lake.root(), Settings.DATA_DIR, dir.resolve("data").toString()), p, Map.of()))) {
       assertThat(run(ctx, "drift").status()).as("no model yet: nothing to compare").isEqualTo(StepResult.Status.skipped);
       SilverToGold.write(ctx.spark(), lake, SilverToGold.compute(bars(), List.of(), ReferenceData.standard()));
       assertThat(run(ctx, "migrate").succeeded()).isTrue();
@@ -115,7 +115,7 @@ class MlStepsTest {
     Files.writeString(latest, "{\"run_id\": \"x\", \"dir\": \"" + ModelArtifacts.runDir("x") + "\"}");
     Properties p = new Properties();
     p.setProperty(Settings.VENVS, dir.resolve("no-venvs").toString());
-    try (StepContext ctx = new StepContext(Settings.of(p, Map.of()), dir.resolve("lake").toString(), dir.toString())) {
+    try (StepContext ctx = new StepContext(Settings.of(Map.of(Settings.LAKE, dir.resolve("lake").toString(), Settings.DATA_DIR, dir.toString()), p, Map.of()))) {
       StepResult r = run(ctx, "drift");
       assertThat(r.status()).isEqualTo(StepResult.Status.failed);
       assertThat(r.error()).contains("evidently virtualenv is missing").contains("make py-setup");

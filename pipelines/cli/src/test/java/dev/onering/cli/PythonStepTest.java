@@ -27,7 +27,7 @@ class PythonStepTest {
     p.setProperty(Settings.HOME, dir.toString());
     PipelineSpec.Step step = new PipelineSpec.Step("materialize", command, "python", List.of("stack"), List.of(), "",
         "ml", venv);
-    try (StepContext ctx = new StepContext(Settings.of(p, Map.of()), dir.resolve("lake").toString(), dir.toString())) {
+    try (StepContext ctx = new StepContext(Settings.of(Map.of(Settings.LAKE, dir.resolve("lake").toString(), Settings.DATA_DIR, dir.toString()), p, Map.of()))) {
       return PipelineStep.run(new PythonStep(step), ctx, new StepRequest(List.of(LocalDate.of(2026, 9, 1)), "py",
           SimulationConfig.defaults(), null, null));
     }

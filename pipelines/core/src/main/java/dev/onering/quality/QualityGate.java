@@ -1,5 +1,6 @@
 package dev.onering.quality;
 
+import dev.onering.pipeline.Redaction;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,14 +93,16 @@ public final class QualityGate {
     } catch (Exception ex) {
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("raised_exception", true);
-      info.put("exception_message", ex.getMessage() == null ? ex.toString() : ex.getMessage());
+      // Stores redact their own messages; this catches a driver's message that names a credential.
+      info.put("exception_message", Redaction.credentials(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
       return new ExpectationResult(false, e, result, info);
     }
   }
 
   private static Map<String, Object> single(List<Map<String, Object>> rows, String sql) {
     if (rows.size() != 1) {
-      throw new IllegalStateException("expected one row from the check query, got " + rows.size() + ": " + sql);
+      throw new IllegalStateException("expected one row from the check query, got " + rows.size() + ": "
+          + Redaction.sqlLiterals(sql));
     }
     return rows.get(0);
   }

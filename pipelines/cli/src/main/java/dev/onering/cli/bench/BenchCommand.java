@@ -174,7 +174,8 @@ public final class BenchCommand implements Callable<Integer> {
     return m;
   }
 
-  private List<String> java(String heap) {
+  /** A {@code java} command line with this JVM's classpath and options and the given heap: a fresh process of the CLI. */
+  public static List<String> java(String heap) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);

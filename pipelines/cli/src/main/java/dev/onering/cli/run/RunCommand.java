@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +40,15 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin Options.Dataset dataset;
 
   @Option(names = "--csv-dir", paramLabel = "DIR",
-      description = "Daily OHLCV CSV files to import too: a folder or s3a:// URI (env ONERING_CSV_DIR, "
-          + "default: platform/samples/ohlcv, if present; 'none' to skip).")
+      description = {"Daily OHLCV CSV files to import too: a folder or an",
+          "s3a:// URI; 'none' to skip. Default: env",
+          "ONERING_CSV_DIR, else `" + Settings.CSV_DIR + "` in the --config",
+          "file, else platform/samples/ohlcv if present."})
   String csvDir;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where run reports go (env ONERING_OUT_DIR, default: out).")
+  @Option(names = "--out", paramLabel = "DIR",
+      description = {"Where run reports go. Default: env ONERING_OUT_DIR,",
+          "else `" + Settings.OUT_DIR + "` in the --config file, else " + Settings.OUT_DIR_DEFAULT + "."})
   String out;
 
   @Option(names = "--from-bronze",
@@ -61,9 +66,9 @@ public final class RunCommand implements Callable<Integer> {
     List<StepResult> results = new ArrayList<>();
     RunReport report;
     Path runDir;
-    try (StepContext ctx = common.context()) {
-      Settings settings = ctx.settings();
-      runDir = Path.of(settings.get(Settings.OUT_DIR, out, Settings.OUT_DIR_DEFAULT), "runs", runId);
+    Settings settings = settings();
+    try (StepContext ctx = new StepContext(settings)) {
+      runDir = settings.outDir().resolve("runs").resolve(runId);
       String csv = csvSource(settings);
       // The run works on the dataset's days, not on whatever else the lake holds from earlier runs.
       List<java.time.LocalDate> dates = common.dates();
@@ -146,6 +151,14 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** This run's configuration: the options given, the environment, the --config file. */
+  public Settings settings() {
+    Map<String, String> flags = new HashMap<>();
+    flags.put(Settings.OUT_DIR, out);
+    flags.put(Settings.CSV_DIR, csvDir);
+    return common.settings(flags);
+  }
+
   /** The ingest date of a run is the dataset's last day, so a re-run imports into the same partition. */
   private StepRequest stepRequest(String stepId, StepRequest run) {
     if (stepId.equals("ingest-csv")) {
@@ -155,8 +168,8 @@ public final class RunCommand implements Callable<Integer> {
     return run;
   }
 
-  private String csvSource(Settings settings) {
-    String configured = settings.get(Settings.CSV_DIR, csvDir, null);
+  private static String csvSource(Settings settings) {
+    String configured = settings.csvDir().orElse(null);
     if ("none".equals(configured)) {
       return null;
     }

@@ -34,7 +34,7 @@ public final class IngestCsvStep implements PipelineStep {
   public Outcome execute(StepContext ctx, StepRequest request) throws IOException {
     String source = request.csvSource();
     if (source == null || source.isBlank()) {
-      return Outcome.skipped("no CSV folder given (--csv-dir or ONERING_CSV_DIR)");
+      return Outcome.skipped("no CSV folder given (--csv-dir, ONERING_CSV_DIR or csv.dir in the --config file)");
     }
     Lake sourceRoot = Lake.at(source);
     if (sourceRoot.isLocal() && !Files.isDirectory(sourceRoot.path(""))) {

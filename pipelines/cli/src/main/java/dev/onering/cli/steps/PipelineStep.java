@@ -32,7 +32,11 @@ public interface PipelineStep {
     }
   }
 
-  /** Runs a step and always returns a result: an exception becomes a failed result with its message. */
+  /**
+   * Runs a step and always returns a result: an exception becomes a failed result with its message.
+   * The error, which ends up in the step's JSON, XCom and the report, has the configured secrets
+   * blanked: the last guard, after the stores' own redaction.
+   */
   static StepResult run(PipelineStep step, StepContext ctx, StepRequest request) {
     Progress.step(step.id());
     Instant started = Instant.now();
@@ -48,7 +52,7 @@ public interface PipelineStep {
     Progress.endLine();
     long ms = (System.nanoTime() - t0) / 1_000_000;
     return new StepResult(step.id(), request.runDate(), o.status(), started, ms, o.rowsIn(), o.rowsOut(),
-        o.rowsRejected(), o.details(), o.quality(), o.error());
+        o.rowsRejected(), o.details(), o.quality(), ctx.redaction().apply(o.error()));
   }
 
   /** The most specific message in a cause chain: Spark wraps the one that says what to do. */

@@ -15,6 +15,7 @@ import dev.onering.quality.SuiteResult;
 import dev.onering.lake.S3Endpoint;
 import dev.onering.serving.clickhouse.ChDb;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
+import dev.onering.serving.clickhouse.LakeCollection;
 import dev.onering.serving.postgres.PostgresQuality;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -167,8 +168,8 @@ public final class QualityStep implements PipelineStep {
   /**
    * The lake's lines of the run's dates as a one-column table ({@code line}), read by the ClickHouse
    * engine itself: {@code file()} for chDB on a local lake, {@code s3()} for an s3a lake, which the
-   * stack's ClickHouse server reads from MinIO directly. (ClickHouse masks the keys of {@code s3()}
-   * in its query log and server log.)
+   * stack's ClickHouse server reads from MinIO directly. The endpoint and keys are the engine's
+   * named collection ({@link LakeCollection}), never part of the statement.
    */
   static String lakeLines(StepContext ctx, String asset, Set<LocalDate> dates) {
     String glob = dates.isEmpty() ? "*"
@@ -192,9 +193,7 @@ public final class QualityStep implements PipelineStep {
     }
     String uri = lake.uri(relative);
     // Path-style, as MinIO serves buckets: <endpoint>/<bucket>/<key>.
-    String url = s3.endpoint().replaceAll("/+$", "") + "/" + uri.substring(uri.indexOf("://") + 3);
-    return "s3(" + ChDb.quote(url) + ", " + ChDb.quote(s3.accessKey()) + ", " + ChDb.quote(s3.secretKey())
-        + ", 'LineAsString')";
+    return LakeCollection.s3(uri.substring(uri.indexOf("://") + 3), "LineAsString", null);
   }
 
   /** The compact summary for the step result and the report: one row per expectation, no samples. */

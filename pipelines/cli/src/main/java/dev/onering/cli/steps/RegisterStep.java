@@ -33,7 +33,7 @@ public final class RegisterStep implements PipelineStep {
 
   @Override
   public Outcome execute(StepContext ctx, StepRequest request) throws Exception {
-    String url = ctx.settings().get(Settings.MLFLOW_URL, null, null);
+    String url = ctx.settings().get(Settings.MLFLOW_URL);
     if (url == null) {
       return Outcome.failed("no MLflow server configured: set " + Settings.envName(Settings.MLFLOW_URL)
           + " (the stack: http://mlflow:5000; natively: make demo-ml prints it). Without one the model stays in "

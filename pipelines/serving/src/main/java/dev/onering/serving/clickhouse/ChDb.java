@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The ClickHouse engine in this JVM: chDB's {@code libchdb.so} called through JNA, with a data
@@ -27,12 +28,17 @@ import java.util.Map;
  * fails with a message naming both. Statements on the shared connection are serialised, as chDB
  * runs one statement at a time per connection anyway. Another process holding the same directory
  * is refused by ClickHouse's own lock on {@code <dir>/status}.
+ *
+ * <p>The engine's configuration (e.g. the named collection through which it reads an s3a lake,
+ * {@link LakeCollection}) is given at connect, as clickhouse-local takes configuration overrides
+ * after {@code --} on its command line: it lives in the engine's memory only, never in a file or
+ * in SQL text. One configuration per process, like one directory.
  */
 public final class ChDb implements ClickHouseSql, AutoCloseable {
 
-  /** System property naming libchdb.so; wins over {@link #LIB_ENV}. */
+  /** System property naming libchdb.so, when the caller names none. */
   public static final String LIB_PROPERTY = "onering.chdb.lib";
-  /** Environment variable naming libchdb.so. */
+  /** The environment variable through which the onering CLI's configuration names libchdb.so. */
   public static final String LIB_ENV = "ONERING_CHDB_LIB";
   /** Where ops/scripts/install-chdb.sh puts the library, relative to the repository root. */
   public static final String LIB_DEFAULT_RELATIVE =
@@ -69,11 +75,13 @@ public final class ChDb implements ClickHouseSql, AutoCloseable {
   /** The one native connection of this process, and how many handles share it. */
   private static final class Engine {
     final Path dataDir;
+    final Map<String, String> config;
     final Pointer connectionPointer;
     int handles;
 
-    Engine(Path dataDir, Pointer connectionPointer) {
+    Engine(Path dataDir, Map<String, String> config, Pointer connectionPointer) {
       this.dataDir = dataDir;
+      this.config = config;
       this.connectionPointer = connectionPointer;
     }
   }
@@ -94,12 +102,28 @@ public final class ChDb implements ClickHouseSql, AutoCloseable {
   }
 
   /**
-   * Opens (or joins) the engine on {@code dataDir}, creating the directory if needed.
+   * Opens (or joins) the engine on {@code dataDir}, creating the directory if needed, with the
+   * library {@link #locateLibrary} finds and no configuration beyond the defaults.
    *
    * @throws IllegalStateException if libchdb.so is missing, another data directory is open in this
    *     process, or the engine refuses the directory (e.g. another process holds it)
    */
   public static ChDb open(Path dataDir) {
+    return open(dataDir, null, Map.of());
+  }
+
+  /**
+   * Opens (or joins) the engine on {@code dataDir} with this library and configuration.
+   *
+   * @param library libchdb.so, or null for {@link #locateLibrary}; the first one loaded serves the
+   *     whole process
+   * @param config ClickHouse configuration keys in dotted form (e.g. {@code
+   *     named_collections.onering_lake.url}) and their values; joining an open engine needs the
+   *     same configuration, or none
+   * @throws IllegalStateException as {@link #open(Path)}, and when the engine is open with another
+   *     configuration or another library is loaded
+   */
+  public static ChDb open(Path dataDir, Path library, Map<String, String> config) {
     Path dir;
     try {
       // The real path, so two spellings of one directory (a symlink, "..") share the engine.
@@ -109,22 +133,33 @@ public final class ChDb implements ClickHouseSql, AutoCloseable {
           + dataDir.toAbsolutePath(), e);
     }
     synchronized (ENGINE_LOCK) {
-      LibChDb native_ = library();
+      LibChDb native_ = library(library);
       if (engine != null) {
         if (!engine.dataDir.equals(dir)) {
           throw new IllegalStateException("chDB allows one data directory per process: " + dir
               + " cannot be opened while " + engine.dataDir + " is open (" + engine.handles
               + " handle(s)); close those ChDb handles first, or use the same directory");
         }
+        if (!config.isEmpty() && !config.equals(engine.config)) {
+          // Keys only: the values may be credentials.
+          throw new IllegalStateException("chDB takes its configuration once per process: " + dir
+              + " is open with " + new TreeMap<>(engine.config).keySet() + " and cannot be joined with "
+              + new TreeMap<>(config).keySet() + " set differently; close those ChDb handles first");
+        }
         engine.handles++;
         return new ChDb(engine);
       }
-      String[] argv = {
+      List<String> args = new ArrayList<>(List.of(
           "clickhouse",
           "--path=" + dir,
           // 64-bit integers as JSON numbers, so rows() returns Long rather than String for Int64.
-          "--output_format_json_quote_64bit_integers=0"
-      };
+          "--output_format_json_quote_64bit_integers=0"));
+      if (!config.isEmpty()) {
+        // After "--", clickhouse-local reads --key=value as configuration (its argsToConfig).
+        args.add("--");
+        new TreeMap<>(config).forEach((k, v) -> args.add("--" + k + "=" + v));
+      }
+      String[] argv = args.toArray(String[]::new);
       Pointer connection = native_.chdb_connect(argv.length, argv);
       if (connection == null) {
         throw new IllegalStateException("chDB could not open " + dir + " (chdb_connect returned "
@@ -132,7 +167,7 @@ public final class ChDb implements ClickHouseSql, AutoCloseable {
             + "using the same directory (lock on " + dir.resolve("status") + "): stop it or use "
             + "another directory");
       }
-      engine = new Engine(dir, connection);
+      engine = new Engine(dir, Map.copyOf(config), connection);
       engine.handles = 1;
       return new ChDb(engine);
     }
@@ -146,7 +181,7 @@ public final class ChDb implements ClickHouseSql, AutoCloseable {
   /** The version of the loaded libchdb.so, e.g. {@code 26.7.3}. */
   public static String version() {
     synchronized (ENGINE_LOCK) {
-      return library().chdb_version();
+      return library(null).chdb_version();
     }
   }
 
@@ -270,18 +305,15 @@ public final class ChDb implements ClickHouseSql, AutoCloseable {
   }
 
   /**
-   * Where libchdb.so is: {@value #LIB_PROPERTY}, else {@value #LIB_ENV}, else {@value
+   * Where libchdb.so is when the caller names none: {@value #LIB_PROPERTY}, else {@value
    * #LIB_DEFAULT_RELATIVE} under the working directory or one of its parents (so tests run from a
-   * module directory find the repository's .cache).
+   * module directory find the repository's .cache). The onering CLI names it from its
+   * configuration ({@value #LIB_ENV}).
    */
   public static Path locateLibrary() {
     String property = System.getProperty(LIB_PROPERTY);
     if (property != null && !property.isBlank()) {
       return requireFile(Path.of(property), "-D" + LIB_PROPERTY);
-    }
-    String env = System.getenv(LIB_ENV);
-    if (env != null && !env.isBlank()) {
-      return requireFile(Path.of(env), LIB_ENV);
     }
     Path start = Path.of("").toAbsolutePath();
     for (Path dir = start; dir != null; dir = dir.getParent()) {
@@ -303,15 +335,19 @@ public final class ChDb implements ClickHouseSql, AutoCloseable {
     return path.toAbsolutePath();
   }
 
-  private static LibChDb library() {
+  private static LibChDb library(Path requested) {
+    Path wanted = requested == null ? null : requireFile(requested, LIB_ENV).normalize();
     if (lib == null) {
-      Path path = locateLibrary();
+      Path path = wanted != null ? wanted : locateLibrary();
       LibChDb loaded = Native.load(path.toString(), LibChDb.class);
       // The JVM uses signals itself (SIGSEGV for null checks and safepoints); chDB's handlers
       // must not replace them. This has to happen before the first chdb_connect.
       loaded.chdb_set_signal_handlers_enabled(0);
       lib = loaded;
       libPath = path;
+    } else if (wanted != null && !wanted.equals(libPath.toAbsolutePath().normalize())) {
+      throw new IllegalStateException("libchdb.so is already loaded from " + libPath + " in this process; "
+          + wanted + " cannot be loaded as well (one engine per process): name the same library");
     }
     return lib;
   }

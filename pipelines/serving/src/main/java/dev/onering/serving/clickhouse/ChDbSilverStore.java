@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -19,9 +20,9 @@ import java.util.stream.Stream;
  */
 public final class ChDbSilverStore extends ClickHouseSilverStore {
 
-  /** Environment variable naming the chDB data directory. */
+  /** Environment variable naming the chDB data directory of {@code onering stream}. */
   public static final String DATA_DIR_ENV = "ONERING_CHDB_PATH";
-  /** Default chDB data directory, beside the default lake ({@code data/lake}). */
+  /** Default chDB data directory of {@code onering stream}, beside the default lake ({@code data/lake}). */
   public static final String DATA_DIR_DEFAULT = "data/chdb";
 
   private final ChDb db;
@@ -36,10 +37,12 @@ public final class ChDbSilverStore extends ClickHouseSilverStore {
     return new ChDbSilverStore(ChDb.open(dataDir));
   }
 
-  /** {@value #DATA_DIR_ENV} if set, else {@value #DATA_DIR_DEFAULT}. */
-  public static Path defaultDataDir() {
-    String env = System.getenv(DATA_DIR_ENV);
-    return Path.of(env == null || env.isBlank() ? DATA_DIR_DEFAULT : env);
+  /**
+   * On this library (null: {@link ChDb#locateLibrary}) with this engine configuration, e.g. {@link
+   * LakeCollection#chdbConfig}; see {@link ChDb#open(Path, Path, Map)}.
+   */
+  public static ChDbSilverStore open(Path dataDir, Path library, Map<String, String> config) {
+    return new ChDbSilverStore(ChDb.open(dataDir, library, config));
   }
 
   /** The handle underneath, for callers that need ClickHouse beyond this interface. */

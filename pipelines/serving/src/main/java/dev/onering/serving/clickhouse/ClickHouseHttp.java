@@ -1,5 +1,6 @@
 package dev.onering.serving.clickhouse;
 
+import dev.onering.pipeline.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -77,11 +78,11 @@ public final class ClickHouseHttp implements ClickHouseSql {
     try {
       uri = URI.create(url.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(URL_ENV + "='" + url + "' is not a URL; set it to the server's HTTP "
+      throw new IllegalArgumentException(URL_ENV + "='" + Redaction.credentials(url) + "' is not a URL; set it to the server's HTTP "
           + "interface, e.g. http://clickhouse:8123", e);
     }
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      throw new IllegalArgumentException(URL_ENV + "='" + url + "' must be an http(s) URL of the server's HTTP "
+      throw new IllegalArgumentException(URL_ENV + "='" + Redaction.credentials(url) + "' must be an http(s) URL of the server's HTTP "
           + "interface, e.g. http://clickhouse:8123 (the native protocol, port 9000, is not used)");
     }
     return Optional.of(at(uri, env));
@@ -104,7 +105,7 @@ public final class ClickHouseHttp implements ClickHouseSql {
 
   @Override
   public String location() {
-    return "ClickHouse at " + url;
+    return "ClickHouse at " + Redaction.credentials(url.toString());
   }
 
   @Override
@@ -207,6 +208,6 @@ public final class ClickHouseHttp implements ClickHouseSql {
 
   @Override
   public String toString() {
-    return "ClickHouseHttp[" + url + ", user " + user + "]";
+    return "ClickHouseHttp[" + Redaction.credentials(url.toString()) + ", user " + user + "]";
   }
 }

@@ -280,7 +280,7 @@ public final class GoldPublisher {
     m.append(". Nothing was published; the previous Gold is unchanged. ");
     if ("42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState())) {
       m.append("The Gold tables are missing: apply the Liquibase changelog (PostgresMigrations) to ")
-          .append(settings.url()).append(" first.");
+          .append(settings.redactedUrl()).append(" first.");
     } else {
       m.append("Fix the rows upstream (the gold step) and publish again.");
     }

@@ -117,6 +117,6 @@ public final class GoldReader {
         ? " The Gold tables are missing: apply the Liquibase changelog (PostgresMigrations) first."
         : "";
     return new IllegalStateException(
-        "Reading " + table + " from " + settings.url() + " failed: " + e.getMessage() + "." + hint, e);
+        "Reading " + table + " from " + settings.redactedUrl() + " failed: " + e.getMessage() + "." + hint, e);
   }
 }

@@ -1,5 +1,6 @@
 package dev.onering.serving.postgres;
 
+import dev.onering.pipeline.Redaction;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,7 +15,9 @@ import java.util.Properties;
  *
  * <p>Precedence: {@code ONERING_PG_URL} set means the stack, and the user and password come from
  * {@code ONERING_PG_USER} / {@code ONERING_PG_PASSWORD} (either may be absent when the URL carries
- * them); otherwise the caller starts an {@link EmbeddedPostgresServer} and uses {@link #of}.
+ * them); otherwise the caller starts an {@link EmbeddedPostgresServer} and uses {@link #of}. The
+ * caller hands the settings in ({@link #fromEnvironment}); this class reads no environment itself.
+ * Messages and {@link #toString} show the URL with any password in it blanked.
  */
 public record PostgresConnection(String url, String user, String password) {
 
@@ -25,27 +28,21 @@ public record PostgresConnection(String url, String user, String password) {
   public PostgresConnection {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException(
-          "Postgres URL must start with jdbc:postgresql: but was '" + url + "'; check " + URL_ENV);
+          "Postgres URL must start with jdbc:postgresql: but was '" + Redaction.credentials(url) + "'; check " + URL_ENV);
     }
   }
 
-  /** The stack's settings, or empty when {@code ONERING_PG_URL} is not set (embedded runtime). */
-  public static Optional<PostgresConnection> fromEnvironment() {
-    return fromEnvironment(System.getenv());
-  }
-
-  static Optional<PostgresConnection> fromEnvironment(Map<String, String> env) {
+  /**
+   * The stack's settings from these {@code ONERING_PG_*} values, or empty when {@code ONERING_PG_URL}
+   * is not set (embedded runtime).
+   */
+  public static Optional<PostgresConnection> fromEnvironment(Map<String, String> env) {
     String url = blankToNull(env.get(URL_ENV));
     if (url == null) {
       return Optional.empty();
     }
     return Optional.of(
         new PostgresConnection(url, blankToNull(env.get(USER_ENV)), env.get(PASSWORD_ENV)));
-  }
-
-  /** The environment's settings when set, else the given embedded server's. */
-  public static PostgresConnection fromEnvironmentOr(EmbeddedPostgresServer embedded) {
-    return fromEnvironment().orElseGet(() -> of(embedded));
   }
 
   public static PostgresConnection of(EmbeddedPostgresServer server) {
@@ -66,17 +63,22 @@ public record PostgresConnection(String url, String user, String password) {
       return DriverManager.getConnection(url, props);
     } catch (SQLException e) {
       throw new SQLException(
-          "Cannot connect to Gold Postgres at " + url + " as " + user + ": " + e.getMessage()
-              + " (is the server up? in the stack check " + URL_ENV + "/" + USER_ENV + "/"
+          "Cannot connect to Gold Postgres at " + redactedUrl() + " as " + user + ": "
+              + Redaction.credentials(e.getMessage()) + " (is the server up? in the stack check " + URL_ENV + "/" + USER_ENV + "/"
               + PASSWORD_ENV + ")",
           e.getSQLState(), e);
     }
   }
 
+  /** The URL for messages and logs: a password in it ({@code ?password=...}, {@code user:pw@}) blanked. */
+  public String redactedUrl() {
+    return Redaction.credentials(url);
+  }
+
   /** Never prints the password: these settings end up in logs and run reports. */
   @Override
   public String toString() {
-    return "PostgresConnection[url=" + url + ", user=" + user + ", password="
+    return "PostgresConnection[url=" + redactedUrl() + ", user=" + user + ", password="
         + (password == null || password.isEmpty() ? "<none>" : "***") + "]";
   }
 

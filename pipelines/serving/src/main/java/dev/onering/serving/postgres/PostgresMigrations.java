@@ -1,5 +1,6 @@
 package dev.onering.serving.postgres;
 
+import dev.onering.pipeline.Redaction;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ public final class PostgresMigrations {
       throw new IllegalStateException(failure(file, settings, e), e);
     }
     LOG.log(Level.INFO, "Liquibase: {0} changeset(s) applied from {1} to {2} in {3} ms",
-        String.valueOf(ran.get()), file, settings.url(),
+        String.valueOf(ran.get()), file, settings.redactedUrl(),
         String.valueOf((System.nanoTime() - t0) / 1_000_000));
     return ran.get();
   }
@@ -119,7 +120,8 @@ public final class PostgresMigrations {
       lock |= t instanceof LockException;
       root = t;
     }
-    String msg = "Liquibase update of " + settings.url() + " from " + file + " failed: " + root.getMessage();
+    String msg = "Liquibase update of " + settings.redactedUrl() + " from " + file + " failed: "
+        + Redaction.credentials(root.getMessage());
     if (lock) {
       msg += ". Another migration holds the Liquibase lock, or one died holding it: if none is"
           + " running, clear it with UPDATE databasechangeloglock SET locked = false and retry.";

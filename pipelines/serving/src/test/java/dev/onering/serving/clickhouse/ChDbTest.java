@@ -3,6 +3,7 @@ package dev.onering.serving.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onering.lake.S3Endpoint;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -124,6 +125,58 @@ class ChDbTest {
       assertThat(db.scalarLong("SELECT count() FROM system.tables WHERE name = 'marker'"))
           .isEqualTo(1L);
     }
+  }
+
+  @Test
+  void anErrorNeverCarriesAStringLiteralOfTheStatement() {
+    try (ChDb db = ChDb.open(dir)) {
+      // The analyzer quotes the whole statement ("In scope SELECT ..."), a syntax error a piece of it.
+      for (String sql : List.of("SELECT no_such_column, 'hunter2-literal' FROM system.one",
+          "SELECT s3('http://127.0.0.1:9/b/k', 'AKIA', 'hunter2-literal', 'LineAsString') FROM FROM")) {
+        assertThatThrownBy(() -> db.execute(sql))
+            .isInstanceOfSatisfying(ChDbException.class, e -> {
+              assertThat(e.getMessage()).doesNotContain("hunter2").contains("'***'");
+              assertThat(e.clickhouseMessage()).doesNotContain("hunter2").contains("Code: ");
+              assertThat(e.sql()).isEqualTo(dev.onering.pipeline.Redaction.sqlLiterals(sql));
+            });
+      }
+    }
+  }
+
+  @Test
+  void theEngineTakesItsConfigurationAtConnectKeepsItsSecretsAndRefusesAnother() {
+    S3Endpoint s3 = new S3Endpoint("http://127.0.0.1:9", "onering", "hunter2-in-config", "us-east-1", true);
+    try (ChDb db = ChDb.open(dir, null, LakeCollection.chdbConfig(s3))) {
+      List<Map<String, Object>> collections = db.rows("SELECT name, toString(collection) AS c FROM system.named_collections");
+      assertThat(collections).extracting(r -> r.get("name")).containsExactly(LakeCollection.NAME);
+      assertThat(collections.get(0).get("c").toString()).doesNotContain("hunter2").contains("HIDDEN");
+      // Joining without configuration is fine; with another one is refused, naming keys, not values.
+      try (ChDb plain = ChDb.open(dir)) {
+        assertThat(plain.scalarLong("SELECT count() FROM system.named_collections")).isEqualTo(1L);
+      }
+      S3Endpoint other = new S3Endpoint("http://127.0.0.1:9", "onering", "hunter3-other", "us-east-1", true);
+      assertThatThrownBy(() -> ChDb.open(dir, null, LakeCollection.chdbConfig(other)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("named_collections." + LakeCollection.NAME + ".secret_access_key")
+          .hasMessageNotContaining("hunter");
+    }
+    // Closed, the next connect takes a new configuration.
+    try (ChDb db = ChDb.open(dir)) {
+      assertThat(db.scalarLong("SELECT count() FROM system.named_collections")).isZero();
+    }
+  }
+
+  @Test
+  void aLakeFileIsNamedThroughTheCollectionWithoutAKey() {
+    assertThat(LakeCollection.s3("bronze/ticks/date=2026-09-01/*.jsonl", "LineAsString", null))
+        .isEqualTo("s3(onering_lake, filename = 'bronze/ticks/date=2026-09-01/*.jsonl', format = 'LineAsString')");
+    assertThat(LakeCollection.s3("lake/silver/x.parquet", "Parquet", "a Int64"))
+        .endsWith(", format = 'Parquet', structure = 'a Int64')");
+    // A leading slash would make ClickHouse replace the collection's URL instead of extending it.
+    assertThatThrownBy(() -> LakeCollection.s3("/bronze/x", "LineAsString", null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LakeCollection.chdbConfig(new S3Endpoint("http://m:9000", null, null, "us-east-1", true)))
+        .hasMessageContaining(S3Endpoint.SECRET_KEY_ENV);
   }
 
   @Test

@@ -84,6 +84,16 @@ class ClickHouseHttpSilverStoreTest extends SilverStoreContract {
   }
 
   @Test
+  void aServersErrorNeverCarriesAStringLiteralOfTheStatement() {
+    assertThatThrownBy(() -> store.rows("SELECT no_such_column, 'hunter2-literal' FROM system.one"))
+        .isInstanceOfSatisfying(ClickHouseException.class, e -> {
+          assertThat(e.getMessage()).doesNotContain("hunter2").contains("`SELECT no_such_column, '***' FROM system.one`");
+          assertThat(e.clickhouseMessage()).doesNotContain("hunter2").contains("UNKNOWN_IDENTIFIER");
+          assertThat(e.sql()).isEqualTo("SELECT no_such_column, '***' FROM system.one");
+        });
+  }
+
+  @Test
   void anUnreachableServerSaysWhereItWasLookedFor() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
