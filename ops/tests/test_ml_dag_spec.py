@@ -68,3 +68,16 @@ def test_a_python_steps_json_line_is_its_result_else_one_is_made():
     made = steps.python_result("materialize", "2026-09-01", "Materializing 1 feature views\n")
     assert made == {"step": "materialize", "run_date": "2026-09-01", "status": "success", "details": {},
                     "quality": None, "error": None}
+
+
+def test_every_python_step_of_the_spec_names_a_venv_that_py_setup_makes():
+    """A python step's venv is made from platform/<venv>/requirements.lock; a name without a lock
+    (the spec once said `feast` for the featurestore venv) fails only when the DAG runs."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    spec = onering_spec.load(root / "pipelines/spec/medallion.yaml")
+    python = [s for s in spec.steps if s.engine == onering_spec.PYTHON]
+    assert python, "the spec has python steps"
+    for s in python:
+        assert (root / "platform" / s.venv / "requirements.lock").is_file(), \
+            f"step {s.id}: venv {s.venv!r} has no platform/{s.venv}/requirements.lock"

@@ -72,8 +72,8 @@ class PipelineSpecTest {
         .containsSubsequence("publish-gold", "features", "train", "drift");
     PipelineSpec.Step materialize = spec.steps().stream().filter(s -> s.id().equals("materialize")).findFirst().orElseThrow();
     assertThat(materialize.isPython()).isTrue();
-    assertThat(materialize.venv()).isEqualTo("feast");
-    assertThat(materialize.commandFor(java.time.LocalDate.of(2026, 9, 1))).last().isEqualTo("2026-09-01T23:59:59");
+    assertThat(materialize.venv()).isEqualTo("featurestore");
+    assertThat(materialize.commandFor(java.time.LocalDate.of(2026, 9, 1))).endsWith("--run-date", "2026-09-01");
   }
 
   @Test
