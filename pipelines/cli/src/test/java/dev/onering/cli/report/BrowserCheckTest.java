@@ -18,12 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 class BrowserCheckTest {
 
   /** A run with every section: the charts HtmlReportTest expects in the markup, now drawn. */
-  static final List<String> FULL = List.of("steps", "layers", "quarantine", "prices", "intraday", "risk", "dataset");
+  static final List<String> PIPELINE = List.of("steps", "layers", "quarantine", "prices", "intraday", "risk", "dataset");
+  /** ...and the model section's, when the run trained a model. */
+  static final List<String> FULL = java.util.stream.Stream.concat(PIPELINE.stream(),
+      java.util.stream.Stream.of("model-folds", "model-importance", "model-calibration")).toList();
 
   @Test
   void everyChartDrawsWithoutScriptErrors(@TempDir Path tmp) throws Exception {
     Path browser = BrowserCheck.chromium();
-    assertThat(charts(browser, ReportFixtures.realistic(), tmp.resolve("ok"), tmp)).isEqualTo(FULL);
+    assertThat(charts(browser, ReportFixtures.realistic(), tmp.resolve("ok"), tmp)).isEqualTo(PIPELINE);
     assertThat(charts(browser, ReportFixtures.full(), tmp.resolve("full"), tmp)).isEqualTo(FULL);
     assertThat(charts(browser, ReportFixtures.failed("boom <script>alert(1)</script>"), tmp.resolve("failed"), tmp))
         .containsExactly("steps");
