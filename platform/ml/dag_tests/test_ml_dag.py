@@ -28,18 +28,22 @@ run = dag.test(run_conf={"run_date": sys.argv[2]})
 print(json.dumps({"state": str(run.state), "tasks": {ti.task_id: str(ti.state) for ti in run.get_task_instances()}}))
 """
 
-# The ML path's python steps as the spec declares them: programs of a service venv, run from the
-# OneRing folder, `{run_date}` filled in, each printing its step result. (Feast's own
-# `feast materialize-incremental` against a registry nobody applied yet exits 0 having loaded
-# nothing: onering_ml.materialize applies the repo first.)
-SPEC_STEPS = [
-    {"id": "gold", "command": ["gold"], "engine": "spark"},
-    {"id": "materialize", "command": ["python", "-m", "onering_ml.materialize", "--run-date", "{run_date}"],
-     "engine": "python", "venv": "featurestore", "dag": "ml", "runtimes": ["stack"], "depends_on": ["gold"]},
-    {"id": "deploy", "command": ["python", "platform/ml/bento_service/deploy.py", "--run-date", "{run_date}"],
-     "engine": "python",
-     "venv": "bentoml", "dag": "ml", "runtimes": ["stack"], "depends_on": ["materialize"]},
-]
+# The ML path's python steps exactly as the pipeline spec declares them (command, venv, DAG), with
+# the Spark steps before them left out: here `gold` stands for Gold being there, and materialize
+# follows it. (Feast's own `feast materialize-incremental` against a registry nobody applied yet
+# exits 0 having loaded nothing: onering_ml.materialize applies the repo first.)
+PIPELINE_SPEC = yaml.safe_load((procs.ROOT / "pipelines/spec/medallion.yaml").read_text())
+PYTHON_STEPS = ["materialize", "deploy"]
+
+
+def _spec() -> dict:
+    steps = {s["id"]: dict(s) for s in PIPELINE_SPEC["steps"]}
+    chosen = [{"id": "gold", "command": ["gold"], "engine": "spark"}]
+    for previous, step_id in zip(["gold"] + PYTHON_STEPS, PYTHON_STEPS):
+        chosen.append({**steps[step_id], "depends_on": [previous]})
+    return {"pipeline": PIPELINE_SPEC["pipeline"], "schedule": PIPELINE_SPEC["schedule"],
+            "dags": PIPELINE_SPEC["dags"], "steps": chosen}
+
 
 ONLINE = """
 import json, os, sys
@@ -59,7 +63,7 @@ print(json.dumps({"expected": list(latest["close"]), "online": got["close"]}))
 def test_the_ml_dags_python_steps_run_with_dag_test(tmp_path, ml_work, feature_table, bento_server, champion,
                                                      mlflow_server):
     spec = tmp_path / "medallion.yaml"
-    spec.write_text(yaml.safe_dump({"pipeline": "medallion", "schedule": "@daily", "steps": SPEC_STEPS}))
+    spec.write_text(yaml.safe_dump(_spec()))
     redis = native.redis(ml_work / "dag")  # the DAG's own online store, empty until materialize
     try:
         results = tmp_path / "results"
