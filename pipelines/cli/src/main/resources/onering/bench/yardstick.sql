@@ -1,86 +1,75 @@
--- The benchmark's yardstick: OneRing's batch path as a data engineer would write it in DuckDB,
--- from the same Bronze files to the same Gold daily rows, with the same rules
--- (docs/cleaning-rules.md, docs/metrics.md). The ${...} placeholders are filled in by DuckDbYardstick.
-SET preserve_insertion_order = false;
+-- The benchmark's yardstick: OneRing's batch path as a competent DuckDB user writes it, from the
+-- same Bronze files to the same Silver trades, one-minute bars and Gold daily rows, with the same
+-- rules (docs/cleaning-rules.md, docs/metrics.md). The ${...} placeholders are filled in by
+-- DuckDbYardstick. Profiled with EXPLAIN ANALYZE; docs/bench.md says what each choice bought.
 SET memory_limit = '${memory_limit}';
+-- preserve_insertion_order stays on (the default): a table built from the scan keeps the lines in
+-- arrival order (files by name, lines from the top), so its rowid is the arrival order that
+-- first-arrival dedup needs, at no cost: no line numbers to compute, nothing to sort.
 
 CREATE TEMP TABLE ref AS
 SELECT symbol, exchange, CASE asset_class WHEN 'crypto' THEN 365 ELSE 252 END AS periods
 FROM read_csv('${reference}', header = true, all_varchar = true);
 
--- Every Bronze line with its file and 1-based line number; the empty string after the last
--- newline of a file is not a line.
-CREATE TEMP TABLE lines AS
-SELECT CAST(regexp_extract(filename, 'date=([0-9-]+)', 1) AS DATE) AS batch_date, filename, line, raw
-FROM (
-  SELECT filename, unnest(l) AS raw, generate_subscripts(l, 1) AS line, len(l) AS n
-  FROM (SELECT filename, string_split(content, chr(10)) AS l
-        FROM read_text('${lake}/bronze/ticks/date=*/*.jsonl'))
-)
-WHERE NOT (line = n AND raw = '');
+-- Every Bronze line parsed once, in arrival order.
+-- Lines are split at newlines only, by the CSV reader with no delimiter, quote or escape that a
+-- JSON line can hold. read_json is the obvious choice, but its newline-delimited reader lets an
+-- unclosed object run on into the next line and, with ignore_errors, drops both: a line cut short
+-- would take a good trade with it. The date comes from the hive partition (date=...).
+-- json_valid rejects what is not one JSON document (a line cut short, a CSV row, trailing text);
+-- json_transform picks the fields. Strings are read as VARCHAR: a number or object in a string
+-- field becomes text that no symbol, side or exchange equals. json_transform would also turn "12"
+-- or true into a number where the rules say invalid_type, so json_type checks the four numbers.
+CREATE TEMP TABLE parsed AS
+SELECT date AS batch_date,
+  CASE WHEN json_valid(raw) THEN json_transform(raw, '{"symbol": "VARCHAR", "seq": "BIGINT", "event_time": "BIGINT",
+    "price": "DOUBLE", "size": "DOUBLE", "side": "VARCHAR", "exchange": "VARCHAR"}') END AS r,
+  CASE WHEN json_valid(raw) THEN json_type(raw, ['$.seq', '$.event_time', '$.price', '$.size']) END AS ty
+FROM read_csv('${lake}/bronze/ticks/date=*/*.jsonl', columns = {'raw': 'VARCHAR'}, delim = chr(1), quote = '',
+  escape = '', header = false, auto_detect = false, hive_partitioning = true);
 
--- Record rules, in the parser's order.
-CREATE TEMP TABLE checked AS
-WITH j AS (
-  -- JSON functions fail on malformed text, so they only ever see valid documents.
-  SELECT *, CASE WHEN json_valid(raw) THEN raw END AS doc FROM lines
-), o AS (
-  SELECT *, coalesce(json_type(doc) = 'OBJECT', false) AS is_object FROM j
-), t AS (
-  SELECT *, CASE WHEN is_object THEN doc END AS obj FROM o
-), v AS (
-  SELECT *,
-    json_type(obj, ['$.symbol', '$.seq', '$.event_time', '$.price', '$.size', '$.side', '$.exchange']) AS ty,
-    json_extract_string(obj, '$.symbol') AS symbol,
-    TRY_CAST(json_extract(obj, '$.seq') AS BIGINT) AS seq,
-    TRY_CAST(json_extract(obj, '$.event_time') AS BIGINT) AS event_time,
-    TRY_CAST(json_extract(obj, '$.price') AS DOUBLE) AS price,
-    TRY_CAST(json_extract(obj, '$.size') AS DOUBLE) AS size,
-    json_extract_string(obj, '$.side') AS side,
-    json_extract_string(obj, '$.exchange') AS exchange
-  FROM t
-)
-SELECT v.*, ref.exchange AS ref_exchange,
-  CASE
-    WHEN NOT is_object THEN 'malformed_json'
-    WHEN ty[1] <> 'VARCHAR' OR ty[6] <> 'VARCHAR' OR ty[7] <> 'VARCHAR'
-      OR ty[2] NOT IN ('BIGINT', 'UBIGINT') OR ty[3] NOT IN ('BIGINT', 'UBIGINT')
-      OR ty[4] NOT IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL') OR ty[5] NOT IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'NULL')
-      THEN 'invalid_type'
-    WHEN ty[1] IS NULL OR ty[2] IS NULL OR ty[3] IS NULL OR ty[4] IS NULL OR ty[5] IS NULL OR ty[6] IS NULL
-      OR ty[7] IS NULL THEN 'missing_field'
-    WHEN ty[4] = 'NULL' THEN 'null_price'
-    WHEN NOT (price > 0) OR isinf(price) THEN 'non_positive_price'
-    WHEN ty[5] = 'NULL' THEN 'null_size'
-    WHEN NOT (size > 0) OR isinf(size) THEN 'non_positive_size'
-    WHEN seq < 0 THEN 'invalid_value'
-    WHEN side NOT IN ('buy', 'sell') THEN 'invalid_value'
-    WHEN ref.symbol IS NULL THEN 'unknown_symbol'
-    WHEN ref.exchange <> v.exchange THEN 'invalid_value'
-    WHEN CAST(make_timestamp(event_time) AS DATE) <> batch_date THEN 'outside_batch_date'
-  END AS reason
-FROM v LEFT JOIN ref USING (symbol);
+-- The record rules as one filter: Gold needs only what passes (the reasons are OneRing's job). A
+-- statement of its own: in the one above, the optimizer would copy the parse into every condition
+-- on a field of r (EXPLAIN ANALYZE at 1M lines: 18 s instead of 3).
+CREATE TEMP TABLE valid AS
+SELECT rowid AS arrival, batch_date, r.symbol, r.seq, r.event_time, r.price, r.size, r.side, r.exchange
+FROM parsed
+WHERE ty[1] IN ('BIGINT', 'UBIGINT') AND ty[2] IN ('BIGINT', 'UBIGINT')
+  AND ty[3] IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND ty[4] IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+  AND r.price > 0 AND NOT isinf(r.price) AND r.size > 0 AND NOT isinf(r.size)
+  AND r.seq >= 0 AND r.side IN ('buy', 'sell')
+  -- The event's UTC day is the batch date, compared in microseconds so that no value is out of range.
+  AND r.event_time >= 0 AND r.event_time // 86400000000 = batch_date - DATE '1970-01-01';
 
--- Batch rules: spikes against the day's lower median per symbol, then the first arrival of each key.
+-- Batch rules, on the lines whose symbol and exchange are in the reference set: spikes against the
+-- day's lower median per symbol, then the first arrival of each key.
 CREATE TEMP TABLE trades AS
-WITH ok AS (
-  SELECT * FROM checked WHERE reason IS NULL
+WITH known AS (
+  SELECT v.* FROM valid v JOIN ref ON ref.symbol = v.symbol AND ref.exchange = v.exchange
 ), med AS (
-  SELECT batch_date, symbol, quantile_disc(price, 0.5) AS median FROM ok GROUP BY ALL
-), unspiked AS (
-  SELECT ok.* FROM ok JOIN med USING (batch_date, symbol)
-  WHERE NOT (price > median * 3 OR price * 3 < median)
+  SELECT batch_date, symbol, quantile_disc(price, 0.5) AS median FROM known GROUP BY ALL
 )
-SELECT batch_date, symbol, seq, event_time, price, size
-FROM unspiked
-QUALIFY row_number() OVER (PARTITION BY batch_date, symbol, seq ORDER BY filename, line) = 1;
+SELECT k.symbol, k.seq, k.event_time, k.batch_date AS trade_date, k.price, k.size, k.side, k.exchange
+FROM known k JOIN med USING (batch_date, symbol)
+WHERE k.price <= med.median * 3 AND k.price * 3 >= med.median
+QUALIFY row_number() OVER (PARTITION BY k.batch_date, k.symbol, k.seq ORDER BY k.arrival) = 1;
 
+-- Open and close are the first and last trades by (event_time, seq): one 128-bit key compares
+-- faster than a struct of two.
 CREATE TEMP TABLE bars_1m AS
-SELECT symbol, batch_date AS trade_date, event_time // 60000000 * 60000000 AS bar_start,
-  arg_min(price, [event_time, seq]) AS open, max(price) AS high, min(price) AS low,
-  arg_max(price, [event_time, seq]) AS close, sum(size) AS volume, sum(price * size) AS notional,
+SELECT symbol, trade_date, event_time // 60000000 * 60000000 AS bar_start,
+  arg_min(price, (event_time::HUGEINT << 64) + seq) AS open, max(price) AS high, min(price) AS low,
+  arg_max(price, (event_time::HUGEINT << 64) + seq) AS close, sum(size) AS volume, sum(price * size) AS notional,
   count(*) AS trade_count
 FROM trades GROUP BY ALL;
+
+-- Silver, as OneRing writes it: trades and one-minute bars in Parquet, a folder per trade date.
+COPY (SELECT symbol, seq, make_timestamp(event_time) AS event_time, trade_date, price, size, side, exchange FROM trades)
+TO '${silver}/trades' (FORMAT parquet, PARTITION_BY (trade_date), OVERWRITE);
+
+COPY (SELECT symbol, make_timestamp(bar_start) AS bar_start, trade_date, open, high, low, close, volume, notional,
+        notional / volume AS vwap, trade_count FROM bars_1m)
+TO '${silver}/bars_1m' (FORMAT parquet, PARTITION_BY (trade_date), OVERWRITE);
 
 CREATE TEMP TABLE daily AS
 SELECT d.*, ref.periods,
@@ -123,4 +112,4 @@ COPY (
     sma_20, sd_20, CASE WHEN sd_20 > 0 THEN (close - sma_20) / sd_20 END AS zscore_20, rv_20, rsi.rsi_14
   FROM m LEFT JOIN rsi USING (symbol, i)
   ORDER BY symbol, trade_date
-) TO '${out}' (FORMAT parquet);
+) TO '${gold}' (FORMAT parquet);

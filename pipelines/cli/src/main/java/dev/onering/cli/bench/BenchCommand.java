@@ -81,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
       long target = parseSize(size);
       Path dataset = cache.resolve(size.toLowerCase(Locale.ROOT) + "-" + seed);
       SimulationConfig config = config(target);
-      Manifest manifest = ensureDataset(dataset, config);
+      Manifest manifest = ensureDataset(dataset, config, seed);
       Path lake = dataset.resolve("lake");
       List<Figure> oneRing = new ArrayList<>();
       List<Figure> duck = new ArrayList<>();
@@ -90,14 +90,14 @@ public final class BenchCommand implements Callable<Integer> {
         System.err.printf("[bench] %s (%,d ticks): run %d/%d%s%n", size, manifest.lines(), i + 1, warmups + runs,
             measured ? "" : " (warm-up)");
         Figure o = runOneRing(dataset, config, runDir.resolve("onering-" + size + "-" + i));
-        Figure d = runDuckDb(lake, dataset.resolve("duckdb-gold.parquet"), runDir.resolve("duckdb-" + size + "-" + i + ".log"));
+        Figure d = runDuckDb(lake, dataset.resolve("duckdb"), runDir.resolve("duckdb-" + size + "-" + i + ".log"));
         if (measured) {
           oneRing.add(o);
           duck.add(d);
         }
       }
       DuckDbYardstick.Comparison eq = DuckDbYardstick.compare(
-          lake.resolve(Lake.GOLD_DAILY_BARS), dataset.resolve("duckdb-gold.parquet"));
+          lake.resolve(Lake.GOLD_DAILY_BARS), dataset.resolve("duckdb").resolve(DuckDbYardstick.GOLD));
       allEqual &= eq.equal();
       long om = median(oneRing.stream().map(Figure::wallMs).toList());
       long dm = median(duck.stream().map(Figure::wallMs).toList());
@@ -159,7 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
     return base.withSize(base.symbols(), DAYS, perDay);
   }
 
-  private Manifest ensureDataset(Path dataset, SimulationConfig config) throws Exception {
+  /** The dataset of this size and seed under {@code dataset}: generated unless its manifest says it is there. */
+  static Manifest ensureDataset(Path dataset, SimulationConfig config, long seed) throws Exception {
     Path manifestFile = dataset.resolve("manifest.json");
     if (Files.exists(manifestFile)) {
       Manifest m = Json.MAPPER.readValue(manifestFile.toFile(), Manifest.class);
@@ -210,9 +211,9 @@ public final class BenchCommand implements Callable<Integer> {
     return new Figure(m.wallMs(), m.peakRssBytes(), steps);
   }
 
-  private Figure runDuckDb(Path lake, Path gold, Path log) throws Exception {
+  private Figure runDuckDb(Path lake, Path out, Path log) throws Exception {
     List<String> cmd = java("512m");
-    cmd.addAll(List.of(DuckDbYardstick.class.getName(), lake.toString(), gold.toString(),
+    cmd.addAll(List.of(DuckDbYardstick.class.getName(), lake.toString(), out.toString(),
         memory.toUpperCase(Locale.ROOT) + "B"));
     ProcessTree.Measured m = ProcessTree.run(cmd, log);
     if (m.exitCode() != 0) {

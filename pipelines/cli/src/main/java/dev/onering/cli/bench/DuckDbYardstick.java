@@ -16,22 +16,31 @@ import java.sql.Statement;
 
 /**
  * The benchmark's yardstick: DuckDB doing the batch path's work in SQL (onering/bench/yardstick.sql)
- * from the same Bronze files, and the check that both produce the same Gold rows. Runs as its own
- * process so its memory is measured like OneRing's.
+ * from the same Bronze files to Silver trades, one-minute bars and Gold daily rows, and the check
+ * that both produce the same Gold rows. Runs as its own process so its memory is measured like
+ * OneRing's.
  */
 public final class DuckDbYardstick {
   private DuckDbYardstick() {}
 
-  /** Usage: DuckDbYardstick LAKE_ROOT OUT_PARQUET MEMORY_LIMIT (e.g. 8GB). */
+  /** Where {@link #run} writes Gold's daily rows, inside its output folder. */
+  public static final String GOLD = "gold_daily.parquet";
+
+  /** Where {@link #run} writes Silver: {@code trades/} and {@code bars_1m/}, a folder per trade date. */
+  public static final String SILVER = "silver";
+
+  /** Usage: DuckDbYardstick LAKE_ROOT OUT_DIR MEMORY_LIMIT (e.g. 8GB). */
   public static void main(String[] args) throws Exception {
     if (args.length != 3) {
-      System.err.println("usage: DuckDbYardstick LAKE_ROOT OUT_PARQUET MEMORY_LIMIT");
+      System.err.println("usage: DuckDbYardstick LAKE_ROOT OUT_DIR MEMORY_LIMIT");
       System.exit(2);
     }
     run(Path.of(args[0]), Path.of(args[1]), args[2]);
   }
 
+  /** Reads LAKE/bronze/ticks and writes OUT/silver/{trades,bars_1m}/ and OUT/gold_daily.parquet, replacing them. */
   public static void run(Path lake, Path out, String memoryLimit) throws IOException, SQLException {
+    Files.createDirectories(out.resolve(SILVER));
     Path reference = Files.createTempFile("onering-instruments", ".csv");
     try (InputStream in = DuckDbYardstick.class.getClassLoader().getResourceAsStream(ReferenceData.RESOURCE)) {
       Files.copy(in, reference, StandardCopyOption.REPLACE_EXISTING);
@@ -39,7 +48,8 @@ public final class DuckDbYardstick {
     String sql = resource("onering/bench/yardstick.sql")
         .replace("${lake}", lake.toAbsolutePath().toString())
         .replace("${reference}", reference.toString())
-        .replace("${out}", out.toAbsolutePath().toString())
+        .replace("${gold}", out.resolve(GOLD).toAbsolutePath().toString())
+        .replace("${silver}", out.resolve(SILVER).toAbsolutePath().toString())
         .replace("${memory_limit}", memoryLimit);
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       for (String statement : statements(sql)) {
