@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The native stack: the core and streaming profiles of compose.yaml as processes on 127.0.0.1,
-without Docker. Every service is the real program, started from the Maven build and the Airflow
-venv; the one stand-in is ClickHouse (chDB behind ClickHouse's HTTP interface). docs/stack.md.
+"""The native stack: the core, streaming and ml profiles of compose.yaml as processes on 127.0.0.1,
+without Docker. Every service is the real program, started from the Maven build and the service
+venvs; the one stand-in is ClickHouse (chDB behind ClickHouse's HTTP interface). docs/stack.md.
 
     ops/scripts/native.py up       start every service on free ports, wait until each answers
     ops/scripts/native.py status   each service: pid, URL, probe
-    ops/scripts/native.py smoke    `make smoke`'s checks against the native stack (stack.py)
+    ops/scripts/native.py smoke    `make smoke`'s checks against the native stack (stack.py), then the ML DAG
     ops/scripts/native.py down     stop every process it started, then prove none is left
     ops/scripts/native.py env      the steps' environment as `export` lines (for a shell)
     ops/scripts/native.py test     up, smoke, the DAG tests in Airflow's venv, down (make native-test)
@@ -16,7 +16,8 @@ machine's: `substitutions()` is the whole list of differences. State, data and o
 live under data/native/ (ONERING_NATIVE_DIR), git-ignored.
 
 Needs: `make build` (the CLI, onering-flink.jar, the native classpaths), `make py-setup`
-(the Airflow venv), the chDB library (`make setup`), psql (postgresql-client).
+(the airflow, mlflow, featurestore, bentoml and evidently venvs), the chDB library (`make setup`),
+psql (postgresql-client), redis-server.
 """
 from __future__ import annotations
 
