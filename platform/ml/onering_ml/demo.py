@@ -12,6 +12,7 @@ table or a trained model (no `make demo` yet, or too few days for the folds) it 
 fixture table and a fixture model (onering_ml.fixture_model, Python xgboost) and says so.
 State lives under data/ml/ (MLflow's database and artifacts, Redis, the Feast registry, logs); a
 second start keeps the registry, so `champion` moves only when the new model wins on the holdout.
+The fixture's MLflow keeps its state apart (data/ml/fixture/), so it never competes with the Java model.
 
     python -m onering_ml.demo [--lake data/lake] [--work data/ml]
 """
@@ -59,10 +60,10 @@ def feature_table(lake: str, work: Path) -> tuple[Path, bool]:
     return table, False
 
 
-def register_model(lake: str, table: Path, own_table: bool, mlflow_url: str, work: Path) -> dict:
+def register_model(lake: str, table: Path, own_table: bool, java_model: bool, mlflow_url: str, work: Path) -> dict:
     """The model served: the lake's Java-trained one through `onering register`, else the fixture's.
     Returns {version, run_id} of the champion after registering."""
-    if own_table and native.trained_model(lake):
+    if java_model:
         say(f"registering the model `make demo` trained ({native.trained_model(lake).parent}) "
             "with `onering register` ...")
         r = native.register_trained_model(lake, mlflow_url, work)
@@ -104,9 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         native.feast(fenv, "apply")
         native.materialize_all(fenv)
         feast = up(native.feature_server(fenv, work, port("feast")))
+        java_model = own_table and native.trained_model(a.lake) is not None
         say("starting the MLflow server ...")
-        mlflow = up(native.mlflow(work, port("mlflow")))
-        model = register_model(a.lake, table, own_table, mlflow.url, work)
+        # The fixture's registry apart: a fixture champion never stands in the way of the Java model
+        # (register compares the new model with the champion, and MLflow 3 keeps a Python-logged
+        # model where the Java side does not read it).
+        mlflow = up(native.mlflow(work if java_model else work / "fixture", port("mlflow")))
+        model = register_model(a.lake, table, own_table, java_model, mlflow.url, work)
         say(f"serving onering@champion: version {model['version']} (run {model['run_id']})")
         say("starting the BentoML model service ...")
         bento = up(native.bento(work, mlflow_url=mlflow.url, feast_url=feast.url, table=table, port=port("bentoml")))
