@@ -19,7 +19,7 @@ def dagbag() -> DagBag:
 
 def test_every_dag_file_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {"onering_medallion", "onering_streaming"}
+    assert set(dagbag.dag_ids) == {"onering_medallion", "onering_streaming", "onering_ml"}
     assert len(dagbag.dag_ids) == len(list(DAGS.glob("*.py"))), "one DAG per file"
 
 

@@ -4,7 +4,8 @@
 # Debian's chromium (driven by npm playwright-core, pinned in platform/ml/tests/browser).
 #   featurestore venv: platform/featurestore/tests  (feast apply/materialize, online reads, the materialize step)
 #   evidently venv:    platform/ml/drift/tests      (drift.py on a table with a known shift, MLflow logging)
-#   streamlit venv:    platform/ml/tests            (the model service over HTTP, the app: AppTest and chromium)
+#   streamlit venv:    platform/ml/tests            (the model service over HTTP, the app: AppTest and chromium;
+#                                                    make demo-ml on a lake the onering CLI builds: needs make build)
 #   airflow venv:      platform/ml/dag_tests        (the onering_ml DAG's python steps with dag.test();
 #                                                    runs once platform/airflow has its lock)
 # `ml-test.sh drift` (or featurestore, serving) runs one suite.

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The native stack: the core and streaming profiles of compose.yaml as processes on 127.0.0.1,
-without Docker. Every service is the real program, started from the Maven build and the Airflow
-venv; the one stand-in is ClickHouse (chDB behind ClickHouse's HTTP interface). docs/stack.md.
+"""The native stack: the core, streaming and ml profiles of compose.yaml as processes on 127.0.0.1,
+without Docker. Every service is the real program, started from the Maven build and the service
+venvs; the one stand-in is ClickHouse (chDB behind ClickHouse's HTTP interface). docs/stack.md.
 
     ops/scripts/native.py up       start every service on free ports, wait until each answers
     ops/scripts/native.py status   each service: pid, URL, probe
-    ops/scripts/native.py smoke    `make smoke`'s checks against the native stack (stack.py)
+    ops/scripts/native.py smoke    `make smoke`'s checks against the native stack (stack.py), then the ML DAG
     ops/scripts/native.py down     stop every process it started, then prove none is left
     ops/scripts/native.py env      the steps' environment as `export` lines (for a shell)
     ops/scripts/native.py test     up, smoke, the DAG tests in Airflow's venv, down (make native-test)
@@ -16,7 +16,8 @@ machine's: `substitutions()` is the whole list of differences. State, data and o
 live under data/native/ (ONERING_NATIVE_DIR), git-ignored.
 
 Needs: `make build` (the CLI, onering-flink.jar, the native classpaths), `make py-setup`
-(the Airflow venv), the chDB library (`make setup`), psql (postgresql-client).
+(the airflow, mlflow, featurestore, bentoml and evidently venvs), the chDB library (`make setup`),
+psql (postgresql-client), redis-server.
 """
 from __future__ import annotations
 
@@ -54,7 +55,10 @@ SPARK_HOME = PIPELINES / "native" / "spark" / "target" / "spark-home"
 FLINK_HOME = PIPELINES / "native" / "flink" / "target" / "flink-home"
 S3PROXY_LIB = PIPELINES / "native" / "s3proxy" / "target" / "lib"
 PULSAR_LIB = PIPELINES / "pulsar-broker" / "target" / "lib"
-AIRFLOW_VENV = Path(os.environ.get("ONERING_VENVS", ROOT / ".cache" / "venvs")) / "airflow"
+VENVS = Path(os.environ.get("ONERING_VENVS", ROOT / ".cache" / "venvs"))
+AIRFLOW_VENV = VENVS / "airflow"
+# The ml profile's programs: make py-setup's venvs, Debian's redis-server.
+ML_VENVS = {"mlflow": "mlflow", "feast": "featurestore", "bentoml": "bentoml"}
 CHDB_LIB = ROOT / ".cache" / "chdb" / "node_modules" / "@chdb" / "lib-linux-x64-gnu" / "libchdb.so"
 
 # The Java 17 opens Flink's own env.java.opts.all default sets (as ops/scripts/onering stream).
@@ -82,7 +86,8 @@ class NativeError(RuntimeError):
 # ---------------------------------------------------------------------------------------------
 PORT_NAMES = ("postgres", "s3", "clickhouse", "spark_master", "spark_rest", "spark_master_ui",
               "spark_worker_ui", "pulsar", "pulsar_admin", "flink_rest", "flink_rpc", "flink_blob",
-              "airflow", "airflow_scheduler_health", "airflow_worker_logs", "airflow_trigger_logs")
+              "airflow", "airflow_scheduler_health", "airflow_worker_logs", "airflow_trigger_logs",
+              "mlflow", "redis", "feast", "bentoml")
 
 
 def free_ports(names=PORT_NAMES) -> dict[str, int]:
@@ -104,6 +109,8 @@ def substitutions(ports: dict[str, int]) -> list[tuple[str, str]]:
     """compose.yaml's container addresses and paths -> the native stack's. Longest first."""
     subs = [
         ("/opt/onering/flink/onering-flink.jar", str(FLINK_JOB_JAR)),
+        # The Airflow image's venvs for the ML DAG's python steps: make py-setup's here.
+        ("/opt/venvs", str(VENVS)),
         ("/opt/onering", str(CLI_DIST)),
         ("/etc/onering/spec", str(PIPELINES / "spec")),
         ("/etc/onering", str(ROOT)),
@@ -118,6 +125,12 @@ def substitutions(ports: dict[str, int]) -> list[tuple[str, str]]:
         ("spark://spark-master:7077", f"spark://127.0.0.1:{ports['spark_master']}"),
         ("http://flink-jobmanager:8081", f"http://127.0.0.1:{ports['flink_rest']}"),
         ("http://airflow-apiserver:8080", f"http://127.0.0.1:{ports['airflow']}"),
+        # The ml profile's services.
+        ("http://mlflow:5000", f"http://127.0.0.1:{ports['mlflow']}"),
+        ("http://feast:6566", f"http://127.0.0.1:{ports['feast']}"),
+        ("http://bentoml:3000", f"http://127.0.0.1:{ports['bentoml']}"),
+        ("redis:6379", f"127.0.0.1:{ports['redis']}"),
+        ("/tmp/feast-registry.db", str(STATE / "feast" / "registry.db")),
         ("flink-jobmanager", "127.0.0.1"),
     ]
     return sorted(subs, key=lambda kv: -len(kv[0]))
@@ -152,6 +165,12 @@ def compose_anchors() -> dict:
 
 def compose_env(doc: dict, anchor: str, variables: dict[str, str], subs) -> dict[str, str]:
     return {k: localize(interpolate(str(v), variables), subs) for k, v in doc[anchor].items()}
+
+
+def service_env(doc: dict, service: str, variables: dict[str, str], subs) -> dict[str, str]:
+    """A compose service's own environment (anchors merged), for this machine."""
+    return {k: localize(interpolate(str(v), variables), subs)
+            for k, v in (doc["services"][service].get("environment") or {}).items()}
 
 
 def flink_properties(doc: dict, variables: dict[str, str], subs, ports: dict[str, int]) -> str:
@@ -238,6 +257,26 @@ def http_ok(url: str, contains: str | None = None, auth: tuple[str, str] | None 
     except (urllib.error.URLError, OSError):
         return False
     return contains is None or contains in body
+
+
+def shutil_which(program: str) -> str | None:
+    import shutil
+    return shutil.which(program)
+
+
+def redis_ping(port: int, password: str) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as c:
+            c.sendall(f"AUTH {password}\r\nPING\r\n".encode())
+            data = b""
+            while b"PONG" not in data and len(data) < 256:
+                chunk = c.recv(64)
+                if not chunk:
+                    break
+                data += chunk
+            return b"+PONG" in data
+    except OSError:
+        return False
 
 
 def log_tail(path: Path, lines: int = 25) -> str:
@@ -370,6 +409,8 @@ class Native:
             # to the execution API can wait longer than the 5 s default, and the task then dies.
             "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "60",
             "ONERING_CHDB_LIB": str(CHDB_LIB),
+            # The folder python steps run from (the image mounts platform/ under /etc/onering).
+            "ONERING_FOLDER": str(ROOT),
             "PATH": f"{AIRFLOW_VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
         })
         return env
@@ -386,6 +427,10 @@ class Native:
             "postgres": f"127.0.0.1:{p['postgres']}",
             "pulsar": f"pulsar://127.0.0.1:{p['pulsar']}",
             "pulsar_admin": f"http://127.0.0.1:{p['pulsar_admin']}",
+            "mlflow": f"http://127.0.0.1:{p['mlflow']}",
+            "feast": f"http://127.0.0.1:{p['feast']}",
+            "bentoml": f"http://127.0.0.1:{p['bentoml']}",
+            "redis": f"127.0.0.1:{p['redis']}",
         }
 
     # -- services ------------------------------------------------------------------------------
@@ -424,8 +469,12 @@ class Native:
                     base, lambda: http_ok(f"http://127.0.0.1:{p['s3']}/", any_status=True), f"http://127.0.0.1:{p['s3']}"),
             Service("clickhouse", [java(), "-Xmx256m", "-cp", cli_cp, "dev.onering.serving.clickhouse.ChDbHttpServer",
                                    "--data-dir", str(STATE / "chdb"), "--port", str(p["clickhouse"])],
+                    # The lake's endpoint and keys: compose's clickhouse reads them into the named
+                    # collection onering_lake (config.d/lake.xml); ChDbHttpServer does the same.
                     {**base, "ONERING_CLICKHOUSE_USER": ch_user, "ONERING_CLICKHOUSE_PASSWORD": ch_password,
-                     "ONERING_CHDB_LIB": str(CHDB_LIB)},
+                     "ONERING_CHDB_LIB": str(CHDB_LIB),
+                     **{k: self.onering_env()[k] for k in ("ONERING_S3_ENDPOINT", "ONERING_S3_ACCESS_KEY",
+                                                           "ONERING_S3_SECRET_KEY")}},
                     lambda: http_ok(f"http://127.0.0.1:{p['clickhouse']}/?query=SELECT%201", "1", (ch_user, ch_password)),
                     f"http://127.0.0.1:{p['clickhouse']}/play"),
             # compose: spark-master's SPARK_MASTER_OPTS and SPARK_DAEMON_MEMORY.
@@ -469,8 +518,51 @@ class Native:
             Service("airflow-scheduler", [airflow, "scheduler"], af_env, airflow_healthy("scheduler")),
             Service("airflow-dag-processor", [airflow, "dag-processor"], af_env, airflow_healthy("dag_processor")),
             Service("airflow-triggerer", [airflow, "triggerer"], af_env, airflow_healthy("triggerer")),
+            *self.ml_services(),
         ]
         return {s.name: s for s in svcs}
+
+    def ml_services(self) -> list[Service]:
+        """compose's ml profile: Redis (Debian's, its password in a config file, never on a command
+        line), the MLflow server (SQLite and a folder here; Postgres and MinIO in compose), Feast's
+        feature server over the lake's s3a://gold/features_daily, the BentoML model service. Each
+        with its compose service's environment, localized."""
+        p, v, base, doc, subs = self.ports, self.variables, self.base_env(), self.doc, self.subs
+        py = {"PYTHONPATH": str(ROOT / "platform" / "ml")}
+        ml = {n: {**base, **service_env(doc, n, v, subs), **py} for n in ("feast", "bentoml")}
+        ml["feast"]["ONERING_FEAST_REGISTRY"] = str(STATE / "feast" / "registry.db")
+        mlflow = f"http://127.0.0.1:{p['mlflow']}"
+        return [
+            Service("redis", [shutil_which("redis-server") or "redis-server", str(STATE / "redis.conf")], base,
+                    lambda: redis_ping(p["redis"], v["REDIS_PASSWORD"]), f"127.0.0.1:{p['redis']}"),
+            Service("mlflow", [str(VENVS / "mlflow" / "bin" / "mlflow"), "server", "--host", "127.0.0.1",
+                               "--port", str(p["mlflow"]), "--workers", "1",
+                               "--backend-store-uri", f"sqlite:///{STATE / 'mlflow' / 'mlflow.db'}",
+                               "--serve-artifacts", "--artifacts-destination", str(STATE / "mlflow" / "artifacts")],
+                    # compose's mlflow: the job runner serves GenAI jobs the ML path never submits.
+                    {**base, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
+                    lambda: http_ok(f"{mlflow}/health"), mlflow, 300),
+            # compose's feast command: `feast apply --skip-source-validation && feast serve`; the
+            # apply is `feast-apply` in up().
+            Service("feast", [str(VENVS / "featurestore" / "bin" / "feast"), "-c",
+                              str(ROOT / "platform" / "featurestore" / "feast_repo"), "serve", "--host", "127.0.0.1",
+                              "--port", str(p["feast"]), "--workers", "1"],
+                    ml["feast"], lambda: http_ok(f"http://127.0.0.1:{p['feast']}/health"),
+                    f"http://127.0.0.1:{p['feast']}", 300),
+            Service("bentoml", [str(VENVS / "bentoml" / "bin" / "bentoml"), "serve", "service:OneRingModel",
+                                "--host", "127.0.0.1", "--port", str(p["bentoml"])],
+                    {**ml["bentoml"], "BENTOML_HOME": str(STATE / "bentoml"), "BENTOML_DO_NOT_TRACK": "true"},
+                    lambda: http_ok(f"http://127.0.0.1:{p['bentoml']}/livez"), f"http://127.0.0.1:{p['bentoml']}",
+                    300, cwd=ROOT / "platform" / "ml" / "bento_service"),
+        ]
+
+    def feast_apply(self) -> None:
+        """The first half of compose's feast command: the registry from the repo (the table may not
+        exist yet on a new stack, so its files are not checked)."""
+        env = next(s for s in self.ml_services() if s.name == "feast").env
+        run_once("feast-apply", [str(VENVS / "featurestore" / "bin" / "feast"), "-c",
+                                 str(ROOT / "platform" / "featurestore" / "feast_repo"), "apply",
+                                 "--skip-source-validation"], env)
 
     # Flink's start scripts turn the memory settings into JVM options and dynamic properties with
     # BashJavaUtils; the same here, so the processes are sized exactly as `jobmanager.sh` sizes them.
@@ -527,6 +619,15 @@ class Native:
             f"jclouds.filesystem.basedir={s3}",
             ""]), encoding="utf-8")
         os.chmod(STATE / "s3proxy.conf", 0o600)
+        # compose's redis command: a password, 256 MB with LRU eviction; no persistence here.
+        for d in ("redis", "mlflow/artifacts", "feast", "bentoml"):
+            (STATE / d).mkdir(parents=True, exist_ok=True)
+        redis_conf = STATE / "redis.conf"
+        redis_conf.write_text("\n".join([
+            "bind 127.0.0.1", f"port {self.ports['redis']}", f"requirepass {v['REDIS_PASSWORD']}",
+            "maxmemory 256mb", "maxmemory-policy allkeys-lru", 'save ""', "appendonly no",
+            f"dir {STATE / 'redis'}", "daemonize no", ""]), encoding="utf-8")
+        os.chmod(redis_conf, 0o600)
         # Logback's default is DEBUG for everything: a log line per socket event.
         (STATE / "s3proxy-logback.xml").write_text(
             '<configuration><appender name="OUT" class="ch.qos.logback.core.ConsoleAppender"><encoder>'
@@ -578,13 +679,15 @@ def check_built() -> None:
         (SPARK_HOME / "jars", "make build"), (FLINK_HOME / "lib", "make build"),
         (S3PROXY_LIB, "make build"), (PULSAR_LIB, "make build"),
         (AIRFLOW_VENV / "bin" / "airflow", "make py-setup PY_SERVICES=airflow"),
+        *((VENVS / venv / "bin" / "python", f"make py-setup PY_SERVICES={venv}")
+          for venv in (*ML_VENVS.values(), "evidently")),
         (CHDB_LIB, "make setup")] if not p.exists()]
     if missing:
         raise NativeError("the native stack runs from the build, and these are missing:\n" + "\n".join(
             f"  {rel(p)}  (run: {hint})" for p, hint in missing))
-    for tool in ("psql",):
+    for tool, package in (("psql", "postgresql-client"), ("redis-server", "redis-server")):
         if subprocess.run(["bash", "-c", f"command -v {tool}"], capture_output=True).returncode != 0:
-            raise NativeError(f"{tool} is not installed: ops/scripts/install-ci-tools.sh installs it (postgresql-client)")
+            raise NativeError(f"{tool} is not installed: ops/scripts/install-ci-tools.sh installs it ({package})")
 
 
 def load_state() -> Native | None:
@@ -627,7 +730,7 @@ def up(args) -> int:
     svcs = native.services()
     try:
         # Independent programs first, all at once; each waits only for what it needs.
-        for n in ("postgres", "s3proxy", "clickhouse", "spark-master", "pulsar", "flink-jobmanager"):
+        for n in ("postgres", "s3proxy", "clickhouse", "spark-master", "pulsar", "flink-jobmanager", "redis", "mlflow"):
             start(svcs[n])
         wait_ready(svcs["postgres"])
         native.postgres_init()
@@ -641,10 +744,17 @@ def up(args) -> int:
         native.airflow_init()
         for n in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"):
             start(svcs[n])
+        # The ml profile, while Airflow starts: Feast once Redis answers, BentoML once MLflow and Feast do.
+        wait_ready(svcs["redis"])
+        native.feast_apply()
+        start(svcs["feast"])
         for n in ("spark-worker", "flink-taskmanager", "pulsar"):
             wait_ready(svcs[n])
         native.pulsar_init()
-        for n in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"):
+        for n in ("mlflow", "feast"):
+            wait_ready(svcs[n])
+        start(svcs["bentoml"])
+        for n in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "bentoml"):
             wait_ready(svcs[n])
     except Exception as e:  # noqa: BLE001 - whatever failed, stop what was started
         print(f"\nFAIL native stack: {e}", file=sys.stderr)
@@ -807,6 +917,55 @@ class NativeTarget(stack.SmokeTarget):
         return int(r.stdout.strip() or 0)
 
 
+ML_DAG_ID = "onering_ml"
+
+
+def ml_smoke(native: Native, date: str | None, timeout: float) -> int:
+    """The ML DAG after the medallion run: one run for the same day, every task succeeded with a
+    `success` result (features, train, register, materialize, deploy, drift: a skipped train is a
+    failure here), then a prediction from the model service for a symbol the run put online."""
+    v, p = native.variables, native.ports
+    client = stack.AirflowClient(f"http://127.0.0.1:{p['airflow']}", v.get("AIRFLOW_ADMIN_USER") or "onering",
+                                 v["AIRFLOW_ADMIN_PASSWORD"])
+    verdict = stack.Verdict()
+    print(f"\nML: {ML_DAG_ID} through the REST API")
+    results: dict = {}
+    try:
+        results = stack.airflow_smoke(client, date, timeout, verdict, dag_id=ML_DAG_ID)
+    except RuntimeError as e:
+        verdict.fail(str(e))
+    materialize = results.get("materialize")
+    online = sorted(((materialize or {}).get("details") or {}).get("latest_date_per_symbol") or {})
+    if verdict.ok and not online:
+        verdict.fail("materialize put no symbol online")
+    if verdict.ok:
+        bento = f"http://127.0.0.1:{p['bentoml']}"
+        try:
+            req = urllib.request.Request(f"{bento}/predict", data=json.dumps({"symbol": online[0]}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+            with urllib.request.urlopen(req, timeout=120) as r:
+                body = json.load(r)
+            register = (results.get("register") or {}).get("details") or {}
+            verdict.notes.append(f"BentoML: P(label=1) for {online[0]} = {body.get('probability')} "
+                                 f"from onering version {body.get('model', {}).get('version')}")
+            if not 0.0 <= float(body.get("probability", -1)) <= 1.0:
+                verdict.fail(f"BentoML's prediction is not a probability: {body}")
+            if str(body.get("model", {}).get("version")) != str(register.get("version")):
+                verdict.fail(f"BentoML serves version {body.get('model', {}).get('version')}, the run registered "
+                             f"{register.get('version')}")
+        except (OSError, ValueError, urllib.error.URLError) as e:
+            verdict.fail(f"BentoML /predict for {online[0]} failed: {e}")
+    for n in verdict.notes:
+        print(f"  {n}")
+    if verdict.ok:
+        print(f"\nML SMOKE PASSED: {ML_DAG_ID} ran every step and the model service predicts.")
+        return 0
+    print("\nML SMOKE FAILED:", file=sys.stderr)
+    for f in verdict.failures:
+        print(f"  - {f}", file=sys.stderr)
+    return 1
+
+
 def smoke(args) -> int:
     started = False
     if load_state() is None or not any(alive(p) for p in running_pids().values()):
@@ -816,6 +975,8 @@ def smoke(args) -> int:
     try:
         native = load_state()
         code = stack.run_smoke(NativeTarget(native), date=args.date, timeout=args.timeout)
+        if code == 0:
+            code = ml_smoke(native, args.date, args.timeout)
     finally:
         if started and not args.keep:
             code_down = down(argparse.Namespace(quiet=False))
@@ -840,6 +1001,10 @@ def test_cmd(args) -> int:
         t = time.monotonic()
         smoke_code = stack.run_smoke(NativeTarget(load_state()), date=None, timeout=args.timeout)
         phases["smoke"] = time.monotonic() - t
+        if smoke_code == 0:
+            t = time.monotonic()
+            smoke_code = ml_smoke(load_state(), None, args.timeout)
+            phases["ML smoke"] = time.monotonic() - t
         t = time.monotonic()
         print("\nDAG tests in Airflow's venv (ops/native-tests)", flush=True)
         pytest_code = subprocess.run([str(AIRFLOW_VENV / "bin" / "python"), "-m", "pytest", "-q", "-p",

@@ -32,7 +32,12 @@ def test_the_image_is_built_on_the_locks_airflow_and_python_and_installs_the_loc
     dockerfile = (root / "platform/airflow/Dockerfile").read_text()
     assert f"ARG AIRFLOW_BASE_IMAGE={image}\n" in dockerfile
     assert re.search(r"^RUN pip install .*--require-hashes -r \S*requirements\.lock$", dockerfile, re.M)
-    assert re.search(r"^COPY requirements\.lock ", dockerfile, re.M)
+    # Built from platform/ (compose's context): the Airflow lock is airflow/requirements.lock there.
+    build = yaml.safe_load((root / "compose.yaml").read_text())["services"]["airflow-init"]["build"]
+    assert (root / build["context"] / build["dockerfile"]).resolve() == (root / "platform/airflow/Dockerfile").resolve()
+    copied = re.search(r"^COPY (\S*requirements\.lock) ", dockerfile, re.M)
+    assert copied and (root / build["context"] / copied.group(1)).resolve() == \
+        (root / "platform/airflow/requirements.lock").resolve()
     args = yaml.safe_load((root / "compose.yaml").read_text())["services"]["airflow-init"]["build"]["args"]
     assert args["AIRFLOW_BASE_IMAGE"] == "${AIRFLOW_BASE_IMAGE:-%s}" % image
     assert f"\nAIRFLOW_BASE_IMAGE={image}\n" in (root / ".env.example").read_text()

@@ -56,10 +56,10 @@ def test_a_broken_python_step_or_dag_is_refused(step, message):
 
 
 def test_a_python_step_runs_with_its_venv_first_on_path_and_onering_ml_importable():
-    env = steps.python_env({"ONERING_FEAST_REDIS": "redis:6379", "ONERING_VENVS": "/v", "HOME": "/root", "PATH": "/usr/bin"},
-                           "featurestore", "/opt/onering/venvs", "/etc/onering")
-    assert env == {"ONERING_FEAST_REDIS": "redis:6379", "PATH": "/opt/onering/venvs/featurestore/bin:/usr/bin",
-                   "VIRTUAL_ENV": "/opt/onering/venvs/featurestore", "PYTHONPATH": "/etc/onering/platform/ml"}
+    env = steps.python_env({"ONERING_FEAST_REDIS": "redis:6379", "ONERING_VENVS": "/v", "ONERING_DIST": "/d",
+                            "HOME": "/root", "PATH": "/usr/bin"}, "featurestore", "/v", "/etc/onering")
+    assert env == {"ONERING_FEAST_REDIS": "redis:6379", "ONERING_VENVS": "/v", "PATH": "/v/featurestore/bin:/usr/bin",
+                   "VIRTUAL_ENV": "/v/featurestore", "PYTHONPATH": "/etc/onering/platform/ml"}
 
 
 def test_a_python_steps_json_line_is_its_result_else_one_is_made():
@@ -81,3 +81,53 @@ def test_every_python_step_of_the_spec_names_a_venv_that_py_setup_makes():
     for s in python:
         assert (root / "platform" / s.venv / "requirements.lock").is_file(), \
             f"step {s.id}: venv {s.venv!r} has no platform/{s.venv}/requirements.lock"
+
+
+# What the ML DAG's programs read from the environment beyond the lake's ONERING_S3_* settings: the
+# Feast repo's feature_store.yaml placeholders are added by the test itself.
+ML_STEP_SETTINGS = {
+    "ONERING_MLFLOW_URL": "register: the MLflow server (the CLI's mlflow.url)",
+    "ONERING_MODEL_URL": "deploy: the model service it tells to reload",
+    "ONERING_FEATURES_TABLE": "materialize: the feature table Feast reads",
+    "ONERING_VENVS": "drift: the evidently venv the Java step runs drift.py with",
+}
+
+
+def test_compose_airflow_can_run_every_step_of_the_ml_dag(root):
+    """compose's Airflow runs the ML DAG in its scheduler (LocalExecutor): every venv a python step
+    names, and the drift step's evidently, is built into its image at ONERING_VENVS, outside any
+    mounted volume, and the scheduler's environment has what the steps read, passed on to them.
+    (The image once had no venv at all and the scheduler no MLflow, model or Feast settings: the
+    DAG loaded and every ML task after train failed.)"""
+    import re
+
+    import yaml
+
+    doc = yaml.safe_load((root / "compose.yaml").read_text(encoding="utf-8"))
+    env = {k: str(v) for k, v in doc["x-airflow-env"].items()}
+    spec = onering_spec.load(root / "pipelines/spec/medallion.yaml")
+    wanted = {s.venv for s in spec.steps if s.engine == onering_spec.PYTHON} | {"evidently"}
+
+    build = doc["services"]["airflow-init"]["build"]
+    dockerfile = (root / build["context"] / build.get("dockerfile", "Dockerfile")).read_text(encoding="utf-8")
+    built = set(re.findall(r"^COPY (\w+)/requirements\.lock /tmp/locks/\1/requirements\.lock$", dockerfile, re.M))
+    assert wanted <= built, f"the Airflow image builds no venv for {sorted(wanted - built)}"
+    for v in built:
+        assert (root / build["context"] / v / "requirements.lock").is_file(), f"no lock for the {v} venv"
+    venvs = env.get("ONERING_VENVS")
+    assert venvs, "compose's Airflow does not say where the step venvs are (ONERING_VENVS)"
+    assert f'python -m venv "{venvs}/$v"' in dockerfile, f"the image does not make its venvs under {venvs}"
+    mounts = [v.split(":")[1] for v in doc["x-airflow"]["volumes"]]
+    covered = [m for m in mounts if venvs == m or venvs.startswith(m.rstrip("/") + "/")]
+    assert not covered, f"{venvs} is under the mounted {covered}: the volume hides the image's venvs"
+
+    feast_yaml = (root / "platform/featurestore/feast_repo/feature_store.yaml").read_text(encoding="utf-8")
+    placeholders = set(re.findall(r"\$\{([A-Z0-9_]+)\}", feast_yaml))
+    assert placeholders, "feature_store.yaml reads its registry and Redis from the environment"
+    passed = steps.step_env(env)
+    for name in sorted(placeholders | set(ML_STEP_SETTINGS)):
+        assert name in passed, f"{name} ({ML_STEP_SETTINGS.get(name, 'feature_store.yaml')}) does not reach the steps"
+    # Endpoints are the ml profile's services by their compose names.
+    for name, service in (("ONERING_MLFLOW_URL", "mlflow"), ("ONERING_MODEL_URL", "bentoml")):
+        assert f"//{service}:" in passed[name] and service in doc["services"]
+    assert passed["ONERING_FEAST_REDIS"].startswith("redis:6379") and "redis" in doc["services"]

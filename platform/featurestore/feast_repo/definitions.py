@@ -31,8 +31,9 @@ features_daily_source = FileSource(
     # The lake's URIs are Hadoop's s3a://; Feast reads the same objects as s3://.
     path=TABLE.replace("s3a://", "s3://", 1),
     timestamp_field=CONTRACT.timestamp,
-    # The stack reads the table from MinIO; unset (native), it is a local folder.
-    s3_endpoint_override=os.environ.get("FEAST_S3_ENDPOINT_URL") or None,
+    # The stack reads the table from MinIO; unset (native), it is a local folder. ONERING_S3_ENDPOINT
+    # is the lake's own setting, the one the Airflow operator passes on to a step (materialize).
+    s3_endpoint_override=os.environ.get("FEAST_S3_ENDPOINT_URL") or os.environ.get("ONERING_S3_ENDPOINT") or None,
 )
 
 features_daily = FeatureView(

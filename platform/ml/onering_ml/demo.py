@@ -4,11 +4,15 @@ Starts Redis, Feast (apply, materialize, the feature server), MLflow with the mo
 `onering@champion`, the BentoML model service and the Streamlit app, prints their URLs, and on
 Ctrl-C (or SIGTERM) stops every one of them, process groups and all.
 
-The feature table is the lake's gold/features_daily (written by the `features` step of `make demo`);
-without one it writes the fixture table and says so. The model registered is trained here by
-onering_ml.fixture_model (Python xgboost, the train step's MLflow contract) until the Java train
-step's model file is wired in: `register_model` is the one place that changes.
-State lives under data/ml/ (MLflow's database and artifacts, Redis, the Feast registry, logs).
+The feature table is the lake's gold/features_daily (written by the `features` step of `make demo`)
+and the model is the one the Java `train` step of that run trained (gold/ml/models/onering/): the
+Java `register` step (`onering register`, as the ML DAG runs it) logs it to this MLflow and points
+`champion` at it, BentoML loads it from there, Streamlit shows its prediction. Without a feature
+table or a trained model (no `make demo` yet, or too few days for the folds) it falls back to the
+fixture table and a fixture model (onering_ml.fixture_model, Python xgboost) and says so.
+State lives under data/ml/ (MLflow's database and artifacts, Redis, the Feast registry, logs); a
+second start keeps the registry, so `champion` moves only when the new model wins on the holdout.
+The fixture's MLflow keeps its state apart (data/ml/fixture/), so it never competes with the Java model.
 
     python -m onering_ml.demo [--lake data/lake] [--work data/ml]
 """
@@ -44,21 +48,33 @@ def say(msg: str) -> None:
     print(f"[demo-ml] {msg}", flush=True)
 
 
-def feature_table(lake: str, work: Path) -> Path:
+def feature_table(lake: str, work: Path) -> tuple[Path, bool]:
+    """(the table, whether it is the lake's own)."""
     table = Path(table_mod.location(lake))
     if any(table.glob("*.parquet")) or any(table.glob("*/*.parquet")):
         say(f"feature table: {table}")
-        return table
+        return table, True
     table = native.fixture_table(work / "fixture" / "features_daily")
     say(f"no feature table at {table_mod.location(lake)} (run `make demo` first for the real one); "
         f"using the fixture table {table}")
-    return table
+    return table, False
 
 
-def register_model(table: Path, mlflow_url: str) -> dict:
-    """The model served: today the fixture trainer's, on this table (see the module's doc)."""
-    say("training the fixture model (Python xgboost) and registering it as onering@champion ...")
-    return native.train_fixture_model(table, mlflow_url)
+def register_model(lake: str, table: Path, own_table: bool, java_model: bool, mlflow_url: str, work: Path) -> dict:
+    """The model served: the lake's Java-trained one through `onering register`, else the fixture's.
+    Returns {version, run_id} of the champion after registering."""
+    if java_model:
+        say(f"registering the model `make demo` trained ({native.trained_model(lake).parent}) "
+            "with `onering register` ...")
+        r = native.register_trained_model(lake, mlflow_url, work)
+        say(f"logged MLflow run {r['runId']} as version {r['version']}: {r['reason']}")
+    else:
+        why = "no trained model in the lake" if own_table else "the fixture table"
+        say(f"{why} (run `make demo`, 60 days, for the Java-trained one); training the fixture model "
+            "(Python xgboost) and registering it as onering@champion ...")
+        native.train_fixture_model(table, mlflow_url)
+    champion = native.champion_version(mlflow_url)
+    return {"version": champion["version"], "run_id": champion["run_id"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return server
 
     try:
-        table = feature_table(a.lake, work)
+        table, own_table = feature_table(a.lake, work)
         say("starting redis-server ...")
         redis = up(native.redis(work, port("redis")))
         fenv = native.FeastEnv(table=table, registry=work / "feast" / "registry.db", redis=redis.url)
@@ -89,10 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         native.feast(fenv, "apply")
         native.materialize_all(fenv)
         feast = up(native.feature_server(fenv, work, port("feast")))
+        java_model = own_table and native.trained_model(a.lake) is not None
         say("starting the MLflow server ...")
-        mlflow = up(native.mlflow(work, port("mlflow")))
-        model = register_model(table, mlflow.url)
-        say(f"registered onering version {model['version']} (run {model['run_id']})")
+        # The fixture's registry apart: a fixture champion never stands in the way of the Java model
+        # (register compares the new model with the champion, and MLflow 3 keeps a Python-logged
+        # model where the Java side does not read it).
+        mlflow = up(native.mlflow(work if java_model else work / "fixture", port("mlflow")))
+        model = register_model(a.lake, table, own_table, java_model, mlflow.url, work)
+        say(f"serving onering@champion: version {model['version']} (run {model['run_id']})")
         say("starting the BentoML model service ...")
         bento = up(native.bento(work, mlflow_url=mlflow.url, feast_url=feast.url, table=table, port=port("bentoml")))
         say("starting the Streamlit app ...")

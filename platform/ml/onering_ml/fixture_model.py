@@ -1,9 +1,9 @@
 """A model that honours the MLflow side of the contract, trained with Python xgboost, for the tests
 and `make demo-ml` until the Java `train` step's model is there (docs/ml.md says which is served).
 
-What it logs is what the train step logs: a run in experiment `onering` with params, metrics per
-walk-forward fold (`fold_<k>_auc`, `fold_<k>_accuracy`, `fold_<k>_log_loss`) and overall (`auc`,
-...), the model as an MLflow model with the `xgboost` (JSON) and `python_function` flavors, a
+What it logs is what the Java register step logs: a run in experiment `onering` with params, the
+model's metrics per walk-forward fold (`fold.model.auc`, `.accuracy`, `.log_loss` at step = the
+fold's number) and pooled (`overall.model.auc`, ...; no baselines here), the model as an MLflow model with the `xgboost` (JSON) and `python_function` flavors, a
 version of registered model `onering` carrying the run id, and the alias `champion` on it.
 Runs in platform/mlflow's venv (mlflow, xgboost, scikit-learn).
 
@@ -50,7 +50,6 @@ def folds(dates: list, k: int, purge: int) -> list[tuple[set, set]]:
 def train(frame: pd.DataFrame, features: list[str], label: str, k: int, purge: int):
     labelled = frame[frame[label].notna()]
     dates = sorted(labelled["trade_date"].unique())
-    metrics: dict[str, float] = {}
     per_fold = []
     for i, (tr, te) in enumerate(folds(dates, k, purge), start=1):
         a = labelled[labelled["trade_date"].isin(tr)]
@@ -60,12 +59,11 @@ def train(frame: pd.DataFrame, features: list[str], label: str, k: int, purge: i
         y = b[label].astype(int).to_numpy()
         m = {"auc": roc_auc_score(y, p) if len(np.unique(y)) > 1 else float("nan"),
              "accuracy": accuracy_score(y, p >= 0.5), "log_loss": log_loss(y, p, labels=[0, 1])}
-        per_fold.append(m)
-        metrics.update({f"fold_{i}_{name}": float(v) for name, v in m.items()})
-    for name in ("auc", "accuracy", "log_loss"):
-        metrics[name] = float(np.nanmean([m[name] for m in per_fold]))
+        per_fold.append({name: float(v) for name, v in m.items()})
+    metrics = {f"overall.model.{name}": float(np.nanmean([m[name] for m in per_fold]))
+               for name in ("auc", "accuracy", "log_loss")}
     final = xgb.train(PARAMS, xgb.DMatrix(labelled[features], label=labelled[label].astype(int)), ROUNDS)
-    return final, metrics, labelled
+    return final, per_fold, metrics, labelled
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,13 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     c = contract_mod.load(a.features_spec)
     frame = table_mod.read(a.features, c)
-    booster, metrics, labelled = train(frame, c.feature_names, c.label.name, a.folds, c.label_horizon_days)
+    booster, per_fold, metrics, labelled = train(frame, c.feature_names, c.label.name, a.folds, c.label_horizon_days)
 
     mlflow.set_tracking_uri(a.mlflow_url)
     mlflow.set_experiment(EXPERIMENT)
     with mlflow.start_run(run_name="fixture-xgboost") as run:
         mlflow.log_params({**PARAMS, "rounds": ROUNDS, "folds": a.folds, "purge_days": c.label_horizon_days})
         mlflow.log_metrics(metrics)
+        for i, m in enumerate(per_fold, start=1):
+            mlflow.log_metrics({f"fold.model.{name}": v for name, v in m.items()}, step=i)
         mlflow.set_tags({"onering.trainer": "fixture (python xgboost)",
                          "onering.features": ",".join(c.feature_names),
                          "onering.train_start": str(labelled["trade_date"].min()),

@@ -12,8 +12,10 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from onering_ml.procs import ML, ROOT, Server, free_port, venv_bin
@@ -160,6 +162,48 @@ def streamlit(work: Path, *, model_url: str, mlflow_url: str, table: Path | str,
                     "ONERING_FEATURES_TABLE": str(table)})
     s.url = f"http://127.0.0.1:{port}"
     return s.start().wait(f"{s.url}/_stcore/health", timeout=STARTUP_SECONDS)
+
+
+ONERING_CLI = ROOT / "ops" / "scripts" / "onering"
+# Where the Java train step keeps the newest model's folder (dev.onering.ml.ModelArtifacts.LATEST).
+LATEST_MODEL = "gold/ml/models/onering/latest.json"
+
+
+def trained_model(lake: str) -> Path | None:
+    """The Java train step's latest.json under a local lake, or None (no model trained there yet)."""
+    if "://" in lake:
+        return None
+    latest = Path(lake).resolve() / LATEST_MODEL
+    return latest if latest.is_file() else None
+
+
+def register_trained_model(lake: str, mlflow_url: str, work: Path, timeout: float = 900) -> dict:
+    """The Java `register` step (`onering register`, what the ML DAG runs) on the lake's newest trained
+    model: logs it to MLflow, registers a version of `onering` and moves `champion` to it if it wins
+    on the holdout. Returns the step's details (runId, version, promoted, reason, ...)."""
+    if not ONERING_CLI.exists() or not (ROOT / "pipelines" / "cli" / "target" / "onering-cli.jar").exists():
+        raise FileNotFoundError("the onering CLI is not built (pipelines/cli/target/onering-cli.jar): run `make build`")
+    lake_arg = lake if "://" in lake else str(Path(lake).resolve())
+    cmd = [str(ONERING_CLI), "register", "--lake", lake_arg, "--data-dir", str(work / "cli"),
+           "--run-id", "demo-ml-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")]
+    r = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "ONERING_MLFLOW_URL": mlflow_url,
+                                           "ONERING_HEAP": os.environ.get("ONERING_HEAP", "1g")},
+                       capture_output=True, text=True, timeout=timeout)
+    lines = [line for line in r.stdout.splitlines() if line.strip()]
+    try:
+        result = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        result = {}
+    if r.returncode != 0 or result.get("status") != "success":
+        raise RuntimeError(f"`onering register` exited {r.returncode}: {result.get('error') or r.stderr[-3000:]}")
+    return result["details"]
+
+
+def champion_version(mlflow_url: str) -> dict:
+    """The model version the alias `champion` points at (MLflow's REST API), as MLflow returns it."""
+    q = urllib.parse.urlencode({"name": "onering", "alias": "champion"})
+    with urllib.request.urlopen(f"{mlflow_url}/api/2.0/mlflow/registered-models/alias?{q}", timeout=30) as r:
+        return json.load(r)["model_version"]
 
 
 def train_fixture_model(table: Path, mlflow_url: str) -> dict:

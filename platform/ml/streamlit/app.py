@@ -14,7 +14,6 @@ A service that is down is said so, with what to run; the page never shows a trac
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -29,7 +28,8 @@ from onering_ml import table as table_mod
 os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
 os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
 START_HINT = "start the ML services with `make demo-ml` (or `make up PROFILES=ml` for the Docker stack)"
-FOLD_METRIC = re.compile(r"^fold_(\d+)_(.+)$")
+FOLD_PREFIX = "fold."
+WHO = ["model", "majority", "z_rule"]
 
 
 @dataclass(frozen=True)
@@ -72,28 +72,39 @@ def predict(s: Settings, symbol: str) -> tuple[dict | None, str | None]:
 
 
 def fold_metrics(s: Settings, run_id: str | None) -> tuple[pd.DataFrame | None, dict, str | None]:
-    """The champion's per-fold metrics (one row per fold) and its overall ones, from MLflow."""
+    """The champion's walk-forward folds (one row per fold: the model's scores beside the baselines')
+    and its pooled scores, from MLflow. The register step logs `fold.<who>.<metric>` once per fold,
+    at step = the fold's number, and `overall.<who>.<metric>` (docs/ml.md, MLflow)."""
     from mlflow import MlflowClient
 
     try:
         client = MlflowClient(s.mlflow_url)
         if run_id is None:
             run_id = client.get_model_version_by_alias(s.model_name, s.alias).run_id
-        metrics = client.get_run(run_id).data.metrics
+        latest = client.get_run(run_id).data.metrics
+        rows: dict[int, dict] = {}
+        overall = {}
+        for name, value in latest.items():
+            if name.startswith(FOLD_PREFIX):
+                for m in client.get_metric_history(run_id, name):
+                    rows.setdefault(int(m.step), {})[name[len(FOLD_PREFIX):]] = m.value
+            else:
+                overall[name] = value
     except Exception as e:  # noqa: BLE001 - the page says what failed instead of a trace
         return None, {}, f"MLflow at {s.mlflow_url} did not give the model's metrics ({type(e).__name__}): {START_HINT}."
-    rows: dict[int, dict] = {}
-    overall = {}
-    for name, value in metrics.items():
-        m = FOLD_METRIC.match(name)
-        if m:
-            rows.setdefault(int(m.group(1)), {})[m.group(2)] = value
-        else:
-            overall[name] = value
     folds = pd.DataFrame.from_dict(rows, orient="index").sort_index() if rows else None
     if folds is not None:
+        folds = folds[sorted(folds.columns, key=column_order)]
         folds.index.name = "fold"
     return folds, overall, None
+
+
+def column_order(name: str) -> tuple:
+    """model / majority / z_rule side by side for each metric, then the rest (test_rows)."""
+    who, _, metric = name.partition(".")
+    metrics = ["auc", "log_loss", "accuracy"]
+    return (metrics.index(metric) if metric in metrics else len(metrics), WHO.index(who) if who in WHO else len(WHO),
+            name)
 
 
 def price_charts(rows: pd.DataFrame, c: contract_mod.Contract) -> tuple[alt.Chart, alt.Chart]:
@@ -164,11 +175,13 @@ def main() -> None:
     if problem:
         st.warning(problem)
     elif folds is None:
-        st.info("The model's run has no per-fold metrics (fold_<k>_<metric>).")
+        st.info("The model's run has no per-fold metrics (fold.<who>.<metric>).")
     else:
         st.dataframe(folds, use_container_width=True)
-        if overall:
-            st.caption("Overall: " + ", ".join(f"{k} {v:.4f}" for k, v in sorted(overall.items())))
+        pooled = {k[len("overall."):]: v for k, v in overall.items() if k.startswith("overall.")}
+        if pooled:
+            st.caption("Pooled out of fold: " + ", ".join(f"{k} {v:.4f}" for k, v in sorted(
+                pooled.items(), key=lambda kv: column_order(kv[0]))))
 
 
 main()

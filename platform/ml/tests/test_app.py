@@ -1,6 +1,6 @@
 """The Streamlit prediction app: its logic with streamlit.testing's AppTest against the real model
 service and MLflow (and with the service down), then the real page from `streamlit run` in Debian's
-headless chromium, whose screenshot is docs/img/streamlit-prediction.png."""
+headless chromium (docs/img/streamlit-prediction.png is test_demo_ml's, on the Java-trained model)."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,6 @@ from onering_ml import native, procs
 
 APP = native.APP_DIR / "app.py"
 BROWSER = procs.ML / "tests" / "browser"
-SCREENSHOT = procs.ROOT / "docs" / "img" / "streamlit-prediction.png"
 
 
 def app(monkeypatch, *, model_url: str, mlflow_url: str, table) -> AppTest:
@@ -45,12 +44,12 @@ def test_the_app_shows_the_services_prediction_and_the_fold_metrics(monkeypatch,
         assert metrics["Label"] == str(expected["label"])
         assert metrics["Model version"] == expected["model"]["version"]
     folds = at.dataframe[-1].value
-    fold_metrics = {k: v for k, v in requests.get(
-        f"{mlflow_server.url}/api/2.0/mlflow/runs/get", params={"run_id": expected["model"]["run_id"]},
-        timeout=30).json()["run"]["data"].items() if k == "metrics"}["metrics"]
-    expected_folds = {int(m["key"].split("_")[1]) for m in fold_metrics if m["key"].startswith("fold_")}
-    assert sorted(folds.index) == sorted(expected_folds)
-    assert folds.loc[1, "auc"] == pytest.approx(next(m["value"] for m in fold_metrics if m["key"] == "fold_1_auc"))
+    history = requests.get(f"{mlflow_server.url}/api/2.0/mlflow/metrics/get-history",
+                           params={"run_id": expected["model"]["run_id"], "metric_key": "fold.model.auc"},
+                           timeout=30).json()["metrics"]
+    assert sorted(folds.index) == sorted(m["step"] for m in history) == [1, 2, 3]
+    for m in history:
+        assert folds.loc[m["step"], "model.auc"] == pytest.approx(m["value"])
 
 
 def test_with_the_model_service_down_the_app_says_so_and_what_to_run(monkeypatch, mlflow_server, feature_table, champion):
@@ -78,9 +77,9 @@ def test_the_real_page_in_chromium_shows_the_prediction(ml_work, bento_server, m
     if not (BROWSER / "node_modules" / "playwright-core").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BROWSER, check=True, timeout=600)
     page = native.streamlit(ml_work, model_url=bento_server.url, mlflow_url=mlflow_server.url, table=feature_table)
+    screenshot = ml_work / "streamlit-fixture.png"
     try:
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        r = subprocess.run([node, "page.mjs", page.url, "Walk-forward folds", str(SCREENSHOT), "240000"],
+        r = subprocess.run([node, "page.mjs", page.url, "Walk-forward folds", str(screenshot), "240000"],
                            cwd=BROWSER, capture_output=True, text=True, timeout=400)
         assert r.returncode == 0, r.stderr[-3000:]
         text = json.loads(r.stdout.strip().splitlines()[-1])["text"]
@@ -90,4 +89,4 @@ def test_the_real_page_in_chromium_shows_the_prediction(ml_work, bento_server, m
     expected = requests.post(f"{bento_server.url}/predict", json={"symbol": first}, timeout=60).json()
     assert "Probability" in text and f"{expected['probability']:.1%}" in text
     assert "Model version" in text and expected["model"]["version"] in text
-    assert SCREENSHOT.stat().st_size > 20_000
+    assert screenshot.stat().st_size > 20_000

@@ -16,7 +16,7 @@ FLINK_ENTRY_CLASS = "dev.onering.stream.job.StreamJob"
 FLINK_JAR = f"{ONERING_HOME}/flink/onering-flink.jar"
 # Python steps: the services' venvs (one per platform/<service>/requirements.lock) and the OneRing
 # folder they run from (platform/ and pipelines/spec under it). ONERING_VENVS / ONERING_FOLDER override.
-VENVS = f"{ONERING_HOME}/venvs"
+VENVS = "/opt/venvs"
 ONERING_FOLDER = "/etc/onering"
 
 # The Java 17 options Spark's launcher gives every JVM it starts (JavaModuleOptions). A driver that
@@ -45,9 +45,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # Environment passed on to a step wherever it runs (Spark driver, java process).
 PASS_ENV_PREFIXES = ("ONERING_", "AWS_")
-# ...except the Airflow-side settings, which mean nothing to the step.
+# ...except the Airflow-side settings, which mean nothing to the step. ONERING_VENVS is passed: the
+# drift step runs Evidently from it (the CLI's `venvs` setting).
 NOT_PASSED = {"ONERING_SPARK_REST_URL", "ONERING_SPARK_MASTER_URL", "ONERING_FLINK_REST_URL",
-              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS", "ONERING_DIST", "ONERING_VENVS", "ONERING_FOLDER"}
+              "ONERING_RESULTS_DIR", "ONERING_JAVA_OPTS", "ONERING_DIST", "ONERING_FOLDER"}
 
 
 class StepResultError(ValueError):

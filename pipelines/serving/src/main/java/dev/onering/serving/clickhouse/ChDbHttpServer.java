@@ -1,5 +1,6 @@
 package dev.onering.serving.clickhouse;
 
+import dev.onering.lake.S3Endpoint;
 import dev.onering.serving.ServerArgs;
 import java.io.PrintStream;
 import java.util.Map;
@@ -36,6 +37,17 @@ public final class ChDbHttpServer {
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
+  /**
+   * The stack's ClickHouse reads the lake through the named collection {@link LakeCollection#NAME}
+   * (platform/clickhouse/config.d/lake.xml: MinIO's URL, the keys from its environment); the
+   * stand-in defines the same from the lake's settings ({@code ONERING_S3_ENDPOINT} and keys), so the
+   * quality runner's {@code s3(onering_lake, ...)} statements run on both. Without keys, none.
+   */
+  static Map<String, String> engineConfig(Map<String, String> env) {
+    S3Endpoint s3 = S3Endpoint.fromEnvironment(env);
+    return s3.hasCredentials() ? LakeCollection.chdbConfig(s3) : Map.of();
+  }
+
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
     ServerArgs parsed;
     try {
@@ -45,7 +57,7 @@ public final class ChDbHttpServer {
     }
     String user = env.getOrDefault(ClickHouseHttp.USER_ENV, "default");
     String password = env.getOrDefault(ClickHouseHttp.PASSWORD_ENV, "");
-    ChDb db = ChDb.open(parsed.dataDir());
+    ChDb db = ChDb.open(parsed.dataDir(), null, engineConfig(env));
     ChDbHttpFront front = ChDbHttpFront.start(db, user, password, parsed.port(), false);
     ServerArgs.serveUntilStopped("ChDbHttpServer", "READY " + front.url(), () -> {
       front.close();

@@ -55,6 +55,17 @@ class ChDbHttpServerTest {
   }
 
   @Test
+  void withTheLakesKeysTheEngineHasTheStacksNamedCollectionForIt() {
+    assertThat(ChDbHttpServer.engineConfig(java.util.Map.of("ONERING_S3_ENDPOINT", "http://127.0.0.1:9000",
+        "ONERING_S3_ACCESS_KEY", "onering", "ONERING_S3_SECRET_KEY", "s3cret")))
+        .containsEntry("named_collections.onering_lake.url", "http://127.0.0.1:9000")
+        .containsEntry("named_collections.onering_lake.access_key_id", "onering")
+        .containsEntry("named_collections.onering_lake.secret_access_key", "s3cret");
+    assertThat(ChDbHttpServer.engineConfig(java.util.Map.of("ONERING_S3_ENDPOINT", "http://127.0.0.1:9000")))
+        .as("no keys, no collection").isEmpty();
+  }
+
+  @Test
   void pingAnswersWithoutALogin() throws Exception {
     HttpResponse<String> r = get("/ping", null);
     assertThat(r.statusCode()).isEqualTo(200);
