@@ -49,7 +49,8 @@ public final class Options {
             Settings.LAKE + ", " + Settings.DATA_DIR + ", " + Settings.OUT_DIR + ", " + Settings.HOME + ", "
                 + Settings.CSV_DIR + ",",
             Settings.CLICKHOUSE_URL + ", " + Settings.CLICKHOUSE_USER + ", " + Settings.S3_ENDPOINT + ",",
-            Settings.S3_ACCESS_KEY + ", " + Settings.PG_URL + ", " + Settings.PG_USER + ", " + Settings.CHDB_LIB + ",",
+            Settings.S3_ACCESS_KEY + ", " + Settings.PG_URL + ", " + Settings.PG_USER + ",",
+            Settings.CATALOG_URL + ", " + Settings.CATALOG_USER + ", " + Settings.CHDB_LIB + ",",
             Settings.STAGE_TIMES + ", " + Settings.MLFLOW_URL + ", " + Settings.VENVS + ", " + Settings.DRIFT_SCRIPT,
             "(docs/step-contract.md). Flags and",
             "ONERING_* variables win over it. Secrets",
