@@ -309,6 +309,37 @@ class MedallionPipelineTest {
     }
   }
 
+  /**
+   * A data file no snapshot references (what a killed write leaves) sits in the table's folder next
+   * to the committed ones; load-silver loads the snapshot's files only, so it never doubles a date.
+   */
+  @Test
+  @Order(8)
+  void loadSilverReadsOnlyTheCommittedSnapshotsFilesNotWhatElseTheFolderHolds() throws Exception {
+    Path dateDir;
+    try (Stream<Path> dirs = Files.list(lake.resolve("silver/trades/data"))) {
+      dateDir = dirs.sorted().findFirst().orElseThrow();
+    }
+    LocalDate date = LocalDate.parse(dateDir.getFileName().toString().substring("trade_date=".length()));
+    long served;
+    try (ChDbSilverStore store = ChDbSilverStore.open(data.resolve("clickhouse"))) {
+      served = count(store, "silver.trades WHERE trade_date = '" + date + "'");
+    }
+    assertThat(served).isPositive();
+    Path committed;
+    try (Stream<Path> files = Files.list(dateDir)) {
+      committed = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Files.copy(committed, dateDir.resolve("00000-0-uncommitted-write-00001.parquet"));
+
+    assertThat(OneRing.commandLine().execute("load-silver", "--run-date", date.toString(), "--lake", lake.toString(),
+        "--data-dir", data.toString())).isZero();
+
+    try (ChDbSilverStore store = ChDbSilverStore.open(data.resolve("clickhouse"))) {
+      assertThat(count(store, "silver.trades WHERE trade_date = '" + date + "'")).isEqualTo(served);
+    }
+  }
+
   /** Every table's snapshot id on a ref, read from the catalog in the run's embedded Postgres. */
   private Map<String, Long> snapshots(Path data, String ref) throws IOException {
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), 0);

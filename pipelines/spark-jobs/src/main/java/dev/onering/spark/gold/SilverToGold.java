@@ -179,7 +179,7 @@ public final class SilverToGold {
     }
     var reader = spark.read();
     if (asOf.containsKey(id)) {
-      reader = reader.option("snapshot-id", String.valueOf(asOf.get(id)));
+      reader = reader.option("versionAsOf", String.valueOf(asOf.get(id)));
     }
     return reader.table(tables.sparkName(id));
   }

@@ -165,6 +165,20 @@ class KillMidWriteTest extends SparkTestBase {
     }
   }
 
+  /** The test's classpath: the class loader's URLs when tests run inside Maven's JVM, else the JVM's. */
+  private static String classpath() {
+    if (KillMidWriteTest.class.getClassLoader() instanceof java.net.URLClassLoader u && u.getURLs().length > 1) {
+      return java.util.Arrays.stream(u.getURLs()).map(url -> {
+        try {
+          return Path.of(url.toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+          throw new IllegalStateException(e);
+        }
+      }).collect(Collectors.joining(java.io.File.pathSeparator));
+    }
+    return System.getProperty("java.class.path");
+  }
+
   private static Process start(LakeTables tables, String step, String dates) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -176,7 +190,7 @@ class KillMidWriteTest extends SparkTestBase {
     }
     cmd.add("-Xmx1g");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classpath());
     cmd.add(StepChild.class.getName());
     cmd.add(step);
     cmd.add(tables.catalogName());
