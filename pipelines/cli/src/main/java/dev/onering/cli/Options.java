@@ -66,6 +66,9 @@ public final class Options {
     @Option(names = "--pg-password", hidden = true)
     String pgPassword;
 
+    @Option(names = "--catalog-password", hidden = true)
+    String catalogPassword;
+
     @Option(names = "--s3-secret-key", hidden = true)
     String s3SecretKey;
 
@@ -112,6 +115,7 @@ public final class Options {
       flags.put(Settings.DATA_DIR, dataDir);
       flags.put(Settings.CLICKHOUSE_PASSWORD, clickhousePassword);
       flags.put(Settings.PG_PASSWORD, pgPassword);
+      flags.put(Settings.CATALOG_PASSWORD, catalogPassword);
       flags.put(Settings.S3_SECRET_KEY, s3SecretKey);
       return Settings.load(flags, config, environment());
     }
