@@ -23,6 +23,8 @@ SQL
 }
 
 role_and_db "$ONERING_PG_USER" "$ONERING_PG_PASSWORD" onering
+# The Iceberg catalog (JdbcCatalog creates its two tables on first use).
+role_and_db "$ONERING_PG_USER" "$ONERING_PG_PASSWORD" iceberg
 role_and_db airflow "$AIRFLOW_DB_PASSWORD" airflow
 role_and_db metabase "$METABASE_DB_PASSWORD" metabase
 role_and_db mlflow "$MLFLOW_DB_PASSWORD" mlflow

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       StepCommand.Train.class,
       StepCommand.Register.class,
       StepCommand.Drift.class,
+      StepCommand.Maintain.class,
       OneRing.StepsCommand.class,
       dev.onering.cli.bench.BenchCommand.class,
       CommandLine.HelpCommand.class

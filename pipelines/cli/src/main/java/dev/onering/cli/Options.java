@@ -49,7 +49,8 @@ public final class Options {
             Settings.LAKE + ", " + Settings.DATA_DIR + ", " + Settings.OUT_DIR + ", " + Settings.HOME + ", "
                 + Settings.CSV_DIR + ",",
             Settings.CLICKHOUSE_URL + ", " + Settings.CLICKHOUSE_USER + ", " + Settings.S3_ENDPOINT + ",",
-            Settings.S3_ACCESS_KEY + ", " + Settings.PG_URL + ", " + Settings.PG_USER + ", " + Settings.CHDB_LIB + ",",
+            Settings.S3_ACCESS_KEY + ", " + Settings.PG_URL + ", " + Settings.PG_USER + ",",
+            Settings.CATALOG_URL + ", " + Settings.CATALOG_USER + ", " + Settings.CHDB_LIB + ",",
             Settings.STAGE_TIMES + ", " + Settings.MLFLOW_URL + ", " + Settings.VENVS + ", " + Settings.DRIFT_SCRIPT,
             "(docs/step-contract.md). Flags and",
             "ONERING_* variables win over it. Secrets",
@@ -64,6 +65,9 @@ public final class Options {
 
     @Option(names = "--pg-password", hidden = true)
     String pgPassword;
+
+    @Option(names = "--catalog-password", hidden = true)
+    String catalogPassword;
 
     @Option(names = "--s3-secret-key", hidden = true)
     String s3SecretKey;
@@ -111,6 +115,7 @@ public final class Options {
       flags.put(Settings.DATA_DIR, dataDir);
       flags.put(Settings.CLICKHOUSE_PASSWORD, clickhousePassword);
       flags.put(Settings.PG_PASSWORD, pgPassword);
+      flags.put(Settings.CATALOG_PASSWORD, catalogPassword);
       flags.put(Settings.S3_SECRET_KEY, s3SecretKey);
       return Settings.load(flags, config, environment());
     }

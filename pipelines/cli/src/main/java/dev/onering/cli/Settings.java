@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * ({@code ONERING_} and the key upper-cased, dots as underscores: {@code data.dir} is
  * {@code ONERING_DATA_DIR}), the {@code --config} properties file, the default.
  *
- * <p>Secrets ({@link #SECRETS}: the ClickHouse and Postgres passwords, the S3 secret key) come only
+ * <p>Secrets ({@link #SECRETS}: the ClickHouse, Postgres and catalog passwords, the S3 secret key) come only
  * from the environment: a config file or a flag that sets one is refused, saying which variable to
  * set instead. A config file key this class does not know is refused too, so a typo is not silently
  * ignored. The keys are listed in docs/step-contract.md (Configuration).
@@ -76,6 +76,15 @@ public final class Settings {
   /** Secret: {@code ONERING_PG_PASSWORD}, from the environment only. */
   public static final String PG_PASSWORD = "pg.password";
   /**
+   * The Iceberg catalog of Silver and Gold: a Postgres database's JDBC URL (the stack:
+   * jdbc:postgresql://postgres:5432/iceberg); unset means the Gold Postgres server's (pg.url) own
+   * database when that is set, else the embedded server's {@code iceberg} database.
+   */
+  public static final String CATALOG_URL = "catalog.url";
+  public static final String CATALOG_USER = "catalog.user";
+  /** Secret: {@code ONERING_CATALOG_PASSWORD}, from the environment only. */
+  public static final String CATALOG_PASSWORD = "catalog.password";
+  /**
    * libchdb.so; default: the system property {@code onering.chdb.lib}, else
    * .cache/chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so in the working folder or a parent.
    */
@@ -115,6 +124,9 @@ public final class Settings {
     d.put(PG_URL, null);
     d.put(PG_USER, null);
     d.put(PG_PASSWORD, null);
+    d.put(CATALOG_URL, null);
+    d.put(CATALOG_USER, null);
+    d.put(CATALOG_PASSWORD, null);
     d.put(CHDB_LIB, null);
     d.put(STAGE_TIMES, STAGE_TIMES_DEFAULT);
     // Found under the project folder when unset (pathUnderHome).
@@ -125,7 +137,7 @@ public final class Settings {
   }
 
   /** Keys whose values only ever come from the environment. */
-  public static final Set<String> SECRETS = Set.of(CLICKHOUSE_PASSWORD, S3_SECRET_KEY, PG_PASSWORD);
+  public static final Set<String> SECRETS = Set.of(CLICKHOUSE_PASSWORD, S3_SECRET_KEY, PG_PASSWORD, CATALOG_PASSWORD);
 
   private final Map<String, String> flags;
   private final Properties file;
@@ -270,6 +282,16 @@ public final class Settings {
   /** The Postgres server behind Gold, when {@value #PG_URL} is set; else Gold is an embedded server. */
   public Optional<PostgresConnection> postgresServer() {
     return PostgresConnection.fromEnvironment(resolved(PG_URL, PG_USER));
+  }
+
+  /**
+   * The Iceberg catalog's database when {@value #CATALOG_URL} is set: URL, user and password;
+   * empty means the caller falls back (see {@value #CATALOG_URL}).
+   */
+  public Optional<PostgresConnection> catalogServer() {
+    String url = get(CATALOG_URL);
+    return url == null ? Optional.empty()
+        : Optional.of(new PostgresConnection(url, get(CATALOG_USER), secret(CATALOG_PASSWORD)));
   }
 
   /** libchdb.so as configured, or null to let {@link dev.onering.serving.clickhouse.ChDb} look for it. */

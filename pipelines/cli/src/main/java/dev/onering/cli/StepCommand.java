@@ -39,9 +39,14 @@ abstract class StepCommand implements Callable<Integer> {
     return common.settings(flags());
   }
 
+  /** The step this command runs; a command with options of its own builds it from them. */
+  PipelineStep step() {
+    return Steps.get(stepId());
+  }
+
   @Override
   public Integer call() throws Exception {
-    PipelineStep step = Steps.get(stepId());
+    PipelineStep step = step();
     Settings settings = settings();
     StepRequest request = request(settings);
     StepResult result;
@@ -89,8 +94,9 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "silver", mixinStandardHelpOptions = true,
-      description = {"Clean Bronze ticks into Silver trades and 1-minute bars (Spark); quarantine the rest with a reason.",
-          "Replaces the dates' partitions: running a date again never duplicates it. Rules: docs/cleaning-rules.md."})
+      description = {"Clean Bronze ticks into the Silver Iceberg tables trades, bars_1m and batch_stats (Spark); quarantine the",
+          "rest with a reason. Writes the tables' audit branch, one commit per table that replaces the dates' rows: a",
+          "re-run never duplicates, a crash changes nothing. quality-silver publishes it. Rules: docs/cleaning-rules.md."})
   static final class Silver extends StepCommand {
     @Override
     String stepId() {
@@ -99,7 +105,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "silver-csv", mixinStandardHelpOptions = true,
-      description = "Validate imported daily OHLCV rows into Silver (Spark); quarantine bad rows naming file, line and field.")
+      description = {"Validate imported daily OHLCV rows into the Silver Iceberg table daily_imported (Spark), on its audit branch;",
+          "quarantine bad rows naming file, line and field."})
   static final class SilverCsv extends StepCommand {
     @Override
     String stepId() {
@@ -108,7 +115,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "load-silver", mixinStandardHelpOptions = true,
-      description = {"Replace the dates' partitions of the ClickHouse tables silver.trades and silver.bars_1m from the lake.",
+      description = {"Replace the dates' partitions of the ClickHouse tables silver.trades, silver.bars_1m and silver.batch_stats",
+          "with the data files of the Iceberg tables' published snapshot (main): never a file of an unpublished write.",
           "Into chDB under --data-dir, or the server at ONERING_CLICKHOUSE_URL (ONERING_CLICKHOUSE_USER/_PASSWORD)."})
   static final class LoadSilver extends StepCommand {
     @Override
@@ -118,9 +126,10 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "quality-silver", mixinStandardHelpOptions = true,
-      description = {"The quality gate in front of Gold: validate the Bronze, Silver and batch-stats suites",
-          "(platform/quality/great_expectations/expectations) on the dates' data in ClickHouse.",
-          "Exits 1 when a critical expectation fails, listing them; the runner then skips gold and publish-gold.",
+      description = {"The quality gate in front of Gold (write-audit-publish): validate the Bronze, Silver and batch-stats suites",
+          "(platform/quality/great_expectations/expectations) on the dates' rows of the Silver tables' audit branch.",
+          "A pass publishes Silver (main fast-forwards to the audit branch). A critical failure publishes nothing,",
+          "exits 1 listing the failures and says 'not published'; the runner then skips load-silver, gold and publish-gold.",
           "Results go to gold.quality_results, the lake (quality/validations/) and the JSON result (docs/quality.md)."})
   static final class QualitySilver extends StepCommand {
     @Override
@@ -129,8 +138,30 @@ abstract class StepCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "maintain", mixinStandardHelpOptions = true,
+      description = {"Maintain the Silver and Gold Iceberg tables: compact each table's small data files into fewer, and",
+          "expire its snapshots beyond the last --retain-last, deleting the files only they held, so re-runs do not",
+          "grow the lake without bound. The result lists each table's snapshot id and what was removed.",
+          "Run it between pipeline runs: a Silver table with an unpublished write on its audit branch is skipped."})
+  static final class Maintain extends StepCommand {
+    @Option(names = "--retain-last", defaultValue = "" + dev.onering.cli.steps.MaintainStep.RETAIN_LAST_DEFAULT,
+        description = "Snapshots kept per table; time travel reaches back this many commits (default: ${DEFAULT-VALUE}).")
+    int retainLast;
+
+    @Override
+    String stepId() {
+      return "maintain";
+    }
+
+    @Override
+    PipelineStep step() {
+      return new dev.onering.cli.steps.MaintainStep(retainLast);
+    }
+  }
+
   @Command(name = "gold", mixinStandardHelpOptions = true,
-      description = "Build Gold from all of Silver: daily bars, returns, SMA-20, z-score, volatility, RSI-14, instrument summary (docs/metrics.md).")
+      description = {"Build Gold from all of published Silver: daily bars, returns, SMA-20, z-score, volatility, RSI-14, instrument",
+          "summary (docs/metrics.md), into the Iceberg tables gold.daily_bars and gold.instrument_summary, each replaced in one commit."})
   static final class Gold extends StepCommand {
     @Override
     String stepId() {
@@ -139,7 +170,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "publish-gold", mixinStandardHelpOptions = true,
-      description = {"Replace the Postgres gold tables with the gold zone in one transaction; readers never see half a publish.",
+      description = {"Replace the Postgres gold tables with the Gold Iceberg tables' current snapshot in one transaction;",
+          "readers never see half a publish.",
           "The Gold expectation suites run inside that transaction: a critical failure rolls it back, Gold stays as it was."})
   static final class PublishGold extends StepCommand {
     @Override

@@ -13,6 +13,7 @@ import dev.onering.serving.postgres.EmbeddedPostgresServer;
 import dev.onering.serving.postgres.PostgresConnection;
 import dev.onering.spark.Spark;
 import dev.onering.spark.lake.LakeFs;
+import dev.onering.spark.lake.LakeTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ public final class StepContext implements AutoCloseable {
   private SilverStore silver;
   private EmbeddedPostgresServer embeddedPostgres;
   private PostgresConnection postgres;
+  private LakeTables tables;
+  private boolean publishUnaudited;
 
   public StepContext(Settings settings) {
     this.settings = settings;
@@ -87,8 +90,26 @@ public final class StepContext implements AutoCloseable {
       // stack's cluster spark-defaults.conf sets the endpoint too, with the same values.
       hadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
       spark.sparkContext().addSparkListener(new Progress.SparkProgress(settings.stageTimes()));
+      tables().register(spark);
     }
     return spark;
+  }
+
+  /**
+   * Silver and Gold as Iceberg tables: the catalog at {@code catalog.url} when set, else in the Gold
+   * Postgres server's database ({@code pg.url}), else in the embedded Postgres's {@code iceberg}
+   * database (started here if need be).
+   */
+  public synchronized LakeTables tables() {
+    if (tables == null) {
+      PostgresConnection c = settings.catalogServer().or(settings::postgresServer).orElseGet(() -> {
+        postgres();
+        return new PostgresConnection(embeddedPostgres.jdbcUrl(EmbeddedPostgresServer.CATALOG_DATABASE),
+            embeddedPostgres.user(), embeddedPostgres.password());
+      });
+      tables = new LakeTables(LakeTables.DEFAULT_CATALOG, c.url(), c.user(), c.password(), lake, hadoopSettings());
+    }
+    return tables;
   }
 
   /**
@@ -106,6 +127,15 @@ public final class StepContext implements AutoCloseable {
               s3.hasCredentials() ? LakeCollection.chdbConfig(s3) : Map.of());
     }
     return silver;
+  }
+
+  /** Whether the Silver steps publish their writes themselves, with no gate (the benchmark's runs). */
+  public boolean publishUnaudited() {
+    return publishUnaudited;
+  }
+
+  public void publishUnaudited(boolean publish) {
+    this.publishUnaudited = publish;
   }
 
   /** Blanks the configured secrets (and credential-shaped text) out of what a step reports. */
@@ -139,6 +169,10 @@ public final class StepContext implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (tables != null) {
+      tables.close();
+      tables = null;
+    }
     if (spark != null) {
       spark.stop();
       spark = null;

@@ -64,9 +64,9 @@ class S3aLakeTest {
         "ONERING_S3_SECRET_KEY", SECRET_KEY,
         "ONERING_CSV_DIR", "s3a://landing/ohlcv_csv");
     s3aSilver = run(s3Env, dir.resolve("data-s3a"), s3aResults,
-        List.of("migrate", "generate", "ingest-csv", "silver", "silver-csv", "load-silver", "quality-silver"));
+        List.of("migrate", "generate", "ingest-csv", "silver", "silver-csv", "quality-silver", "load-silver"));
     localSilver = run(Map.of("ONERING_LAKE", dir.resolve("lake").toString()), dir.resolve("data-local"), localResults,
-        List.of("migrate", "generate", "silver", "load-silver"));
+        List.of("migrate", "generate", "silver", "quality-silver", "load-silver"));
   }
 
   /** Runs the steps in one context, as the runner does, and returns Silver as ClickHouse serves it. */
@@ -119,9 +119,11 @@ class S3aLakeTest {
     assertThat(s3.keys("bronze")).contains("ticks/_simulator/manifest.json")
         .anyMatch(k -> k.startsWith("ticks/date=" + START + "/part-00000.jsonl"))
         .contains("ohlcv_csv/ingest_date=" + START + "/ACME.csv");
-    assertThat(s3.keys("silver")).anyMatch(k -> k.startsWith("trades/trade_date=" + START + "/") && k.endsWith(".parquet"))
-        .anyMatch(k -> k.startsWith("bars_1m/trade_date=" + START + "/") && k.endsWith(".parquet"))
-        .anyMatch(k -> k.startsWith("daily_imported/") && k.endsWith(".parquet"));
+    // Iceberg tables: data files under data/, the table's metadata under metadata/, both in the bucket.
+    assertThat(s3.keys("silver")).anyMatch(k -> k.startsWith("trades/data/trade_date=" + START + "/") && k.endsWith(".parquet"))
+        .anyMatch(k -> k.startsWith("bars_1m/data/trade_date=" + START + "/") && k.endsWith(".parquet"))
+        .anyMatch(k -> k.startsWith("daily_imported/data/") && k.endsWith(".parquet"))
+        .anyMatch(k -> k.startsWith("trades/metadata/") && k.endsWith(".metadata.json"));
     assertThat(s3.keys("quarantine")).anyMatch(k -> k.startsWith("ticks/date=" + START + "/") && k.endsWith(".json"));
     // Nothing went to a local folder named after the URI.
     assertThat(Path.of("s3a:")).doesNotExist();

@@ -153,6 +153,7 @@ class SettingsTest {
     Map<String, String> flags = Map.of(
         "--clickhouse-password", Settings.CLICKHOUSE_PASSWORD,
         "--pg-password", Settings.PG_PASSWORD,
+        "--catalog-password", Settings.CATALOG_PASSWORD,
         "--s3-secret-key", Settings.S3_SECRET_KEY);
     assertThat(new TreeSet<>(flags.values())).isEqualTo(new TreeSet<>(Settings.SECRETS));
     flags.forEach((flag, key) -> {

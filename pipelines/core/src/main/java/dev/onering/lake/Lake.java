@@ -83,6 +83,7 @@ public final class Lake implements java.io.Serializable {
   public static final String SILVER_TRADES = "silver/trades";
   public static final String SILVER_BARS_1M = "silver/bars_1m";
   public static final String SILVER_DAILY_IMPORTED = "silver/daily_imported";
+  public static final String SILVER_BATCH_STATS = "silver/batch_stats";
   public static final String QUARANTINE_TICKS = "quarantine/ticks";
   public static final String QUARANTINE_OHLCV_CSV = "quarantine/ohlcv_csv";
   public static final String GOLD_DAILY_BARS = "gold/daily_bars";

@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       DuckDbYardstick.Comparison eq = DuckDbYardstick.compare(
-          lake.resolve(Lake.GOLD_DAILY_BARS), dataset.resolve("duckdb").resolve(DuckDbYardstick.GOLD));
+          goldFiles(dataset), dataset.resolve("duckdb").resolve(DuckDbYardstick.GOLD));
       allEqual &= eq.equal();
       long om = median(oneRing.stream().map(Figure::wallMs).toList());
       long dm = median(duck.stream().map(Figure::wallMs).toList());
@@ -190,11 +190,23 @@ public final class BenchCommand implements Callable<Integer> {
     return cmd;
   }
 
+  /** The data files of the last run's Gold daily bars: the Iceberg table's current snapshot, from its catalog. */
+  private static List<Path> goldFiles(Path dataset) throws java.io.IOException {
+    Lake lake = Lake.at(dataset.resolve("lake"));
+    try (var pg = dev.onering.serving.postgres.EmbeddedPostgresServer.start(dataset.resolve("data/postgres"), 0);
+        var tables = new dev.onering.spark.lake.LakeTables(dev.onering.spark.lake.LakeTables.DEFAULT_CATALOG,
+            pg.jdbcUrl(dev.onering.serving.postgres.EmbeddedPostgresServer.CATALOG_DATABASE), pg.user(), pg.password(),
+            lake, Map.of())) {
+      return tables.dataFiles(dev.onering.spark.lake.LakeTables.Id.GOLD_DAILY_BARS, dev.onering.spark.lake.LakeTables.MAIN,
+          List.of()).stream().map(lake::path).toList();
+    }
+  }
+
   private Figure runOneRing(Path dataset, SimulationConfig config, Path out) throws Exception {
     List<String> cmd = java(memory);
     cmd.addAll(List.of(OneRing.class.getName(), "run", "--from-bronze", "--steps", "silver,gold",
         "--lake", dataset.resolve("lake").toString(), "--data-dir", dataset.resolve("data").toString(),
-        "--out", out.toString(), "--csv-dir", "none", "--run-id", "bench",
+        "--out", out.toString(), "--csv-dir", "none", "--run-id", "bench", "--publish-unaudited",
         "--start-date", config.startDate().toString(), "--days", String.valueOf(config.days())));
     Files.createDirectories(out);
     ProcessTree.Measured m = ProcessTree.run(cmd, out.resolve("run.log"));

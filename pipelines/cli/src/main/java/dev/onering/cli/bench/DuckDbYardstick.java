@@ -78,7 +78,7 @@ public final class DuckDbYardstick {
    * Prices are copied, never computed, so they must match exactly; sums and metrics may differ
    * only in summation order, within 1e-9 relative.
    */
-  public static Comparison compare(Path oneringGold, Path duckdbGold) throws SQLException {
+  public static Comparison compare(java.util.List<Path> oneringGold, Path duckdbGold) throws SQLException {
     StringBuilder differs = new StringBuilder("false");
     for (String c : EXACT) {
       differs.append(" OR o.").append(c).append(" IS DISTINCT FROM d.").append(c);
@@ -88,7 +88,7 @@ public final class DuckDbYardstick {
           " OR (o.%1$s IS NULL) <> (d.%1$s IS NULL) OR abs(o.%1$s - d.%1$s) > 1e-9 * greatest(1, abs(d.%1$s))", c));
     }
     String sql = """
-        WITH o AS (SELECT * FROM read_parquet('%s/*.parquet') WHERE source = 'ticks'),
+        WITH o AS (SELECT * FROM read_parquet(%s) WHERE source = 'ticks'),
              d AS (SELECT * FROM read_parquet('%s'))
         SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM d),
           count(*) FILTER (WHERE d.symbol IS NULL), count(*) FILTER (WHERE o.symbol IS NULL),
@@ -96,7 +96,8 @@ public final class DuckDbYardstick {
           min(coalesce(o.symbol, d.symbol) || ' ' || coalesce(o.trade_date, d.trade_date))
             FILTER (WHERE o.symbol IS NULL OR d.symbol IS NULL OR (%s))
         FROM o FULL JOIN d ON o.symbol = d.symbol AND o.trade_date = d.trade_date
-        """.formatted(oneringGold.toAbsolutePath(), duckdbGold.toAbsolutePath(), differs, differs);
+        """.formatted(oneringGold.stream().map(p -> "'" + p.toAbsolutePath() + "'")
+            .collect(java.util.stream.Collectors.joining(", ", "[", "]")), duckdbGold.toAbsolutePath(), differs, differs);
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();

@@ -59,6 +59,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Run only these steps (ids from `onering steps`); the rest are skipped.")
   List<String> only;
 
+  @Option(names = "--publish-unaudited",
+      description = {"Publish the Silver steps' writes to main at once, without the quality gate: for",
+          "timing silver and gold alone (make bench). Never for Silver that anyone reads."})
+  boolean publishUnaudited;
+
   @Override
   public Integer call() throws Exception {
     String runId = common.runId();
@@ -68,6 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     Path runDir;
     Settings settings = settings();
     try (StepContext ctx = new StepContext(settings)) {
+      ctx.publishUnaudited(publishUnaudited);
       runDir = settings.outDir().resolve("runs").resolve(runId);
       String csv = csvSource(settings);
       // The run works on the dataset's days, not on whatever else the lake holds from earlier runs.

@@ -24,7 +24,7 @@ public final class FeaturesStep implements PipelineStep {
   @Override
   public Outcome execute(StepContext ctx, StepRequest request) {
     FeatureSpec spec = FeatureSpec.standard();
-    GoldToFeatures.Result r = GoldToFeatures.run(ctx.spark(), ctx.lake(), spec);
+    GoldToFeatures.Result r = GoldToFeatures.run(ctx.spark(), ctx.tables(), spec);
     Progress.update("writing gold.features_daily");
     List<Map<String, Object>> rows = GoldToFeatures.collect(ctx.spark().read().parquet(r.location()));
     long published = FeaturePublisher.replace(ctx.postgres(), spec, rows);

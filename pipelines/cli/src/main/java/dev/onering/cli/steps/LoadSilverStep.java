@@ -2,24 +2,22 @@ package dev.onering.cli.steps;
 
 import dev.onering.cli.Progress;
 import dev.onering.cli.StepContext;
-import dev.onering.lake.Lake;
 import dev.onering.lake.LakeFiles;
-import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.serving.clickhouse.SilverTable;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.onering.spark.lake.LakeTables;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Replaces each date's partition of the ClickHouse Silver tables with the lake's Parquet for it,
+ * Replaces each date's partition of the ClickHouse Silver tables (trades, 1-minute bars, batch
+ * stats) with the data files of the Iceberg tables' published snapshot ({@code main}) for that date,
  * in whichever store the environment names (chDB, or the server at ONERING_CLICKHOUSE_URL), from
- * whichever lake (a folder, or s3a). Without dates, every date in the lake's Silver trades.
+ * whichever lake (a folder, or s3a). Only files the snapshot lists are read: never one of a write
+ * that did not commit or of a run the quality gate did not publish. Without dates, every date the
+ * published trades hold.
  */
 public final class LoadSilverStep implements PipelineStep {
 
@@ -31,44 +29,36 @@ public final class LoadSilverStep implements PipelineStep {
   @Override
   public Outcome execute(StepContext ctx, StepRequest request) {
     LakeFiles files = ctx.lakeFiles();
+    LakeTables tables = ctx.tables();
     List<LocalDate> dates = request.dates();
     if (dates.isEmpty()) {
-      dates = files.partitionValues(Lake.SILVER_TRADES, SilverTable.PARTITION_COLUMN).stream()
-          .map(LocalDate::parse).toList();
+      dates = tables.dates(LakeTables.Id.SILVER_TRADES, LakeTables.MAIN);
     }
     Map<String, Long> loaded = new LinkedHashMap<>();
     int i = 0;
     for (LocalDate d : dates) {
       for (SilverTable t : SilverTable.values()) {
-        loaded.merge(t.qualifiedName(), ctx.silver().replacePartition(t, files, d), Long::sum);
+        List<String> parts = tables.dataFiles(lakeTable(t), LakeTables.MAIN, List.of(d));
+        loaded.merge(t.qualifiedName(), ctx.silver().replacePartition(t, files, d, parts), Long::sum);
       }
-      long accepted = ctx.silver().count(SilverTable.TRADES, d);
-      long quarantined = quarantinedLines(files, d);
-      ctx.silver().replaceBatchStats(d, accepted, quarantined);
-      loaded.merge(SilverStore.BATCH_STATS, 1L, Long::sum);
       Progress.update(String.format("%d/%d dates loaded (%s)", ++i, dates.size(), d));
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("dates", dates.size());
     details.put("store", ctx.silver().location());
     details.put("rows_by_table", loaded);
+    details.put("snapshots", tables.snapshotIds(Arrays.stream(SilverTable.values()).map(LoadSilverStep::lakeTable)
+        .toList(), LakeTables.MAIN));
     long trades = loaded.getOrDefault(SilverTable.TRADES.qualifiedName(), 0L);
     return Outcome.success(trades, trades, 0, details);
   }
 
-  /** Lines of the date's quarantine files, as the silver step wrote them (Spark's .crc files are not data). */
-  static long quarantinedLines(LakeFiles lake, LocalDate date) {
-    String dir = Lake.datePartition(Lake.QUARANTINE_TICKS, "date", date);
-    long n = 0;
-    for (String f : lake.list(dir, ".json")) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(lake.open(f), StandardCharsets.UTF_8))) {
-        n += r.lines().filter(l -> !l.isBlank()).count();
-      } catch (IOException | UncheckedIOException e) {
-        throw new UncheckedIOException("cannot count the quarantined lines of " + lake.uri(f)
-            + "; check it is readable, or re-run silver for " + date, e instanceof IOException io ? io
-                : ((UncheckedIOException) e).getCause());
-      }
-    }
-    return n;
+  /** The Iceberg table a ClickHouse Silver table is loaded from: the same name. */
+  static LakeTables.Id lakeTable(SilverTable t) {
+    return switch (t) {
+      case TRADES -> LakeTables.Id.SILVER_TRADES;
+      case BARS_1M -> LakeTables.Id.SILVER_BARS_1M;
+      case BATCH_STATS -> LakeTables.Id.SILVER_BATCH_STATS;
+    };
   }
 }

@@ -17,6 +17,7 @@ import dev.onering.serving.clickhouse.ChDb;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.clickhouse.LakeCollection;
 import dev.onering.serving.postgres.PostgresQuality;
+import dev.onering.spark.lake.LakeTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +27,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The quality gate on Silver: validates Great Expectations suites (platform/quality/
- * great_expectations/expectations/) against the stores and fails when a critical expectation
- * fails. Placed before {@code gold} in the spec, a failure skips Gold and its publication, so
- * Postgres Gold stays as the last good run left it. (Gold's own suites run inside the publishing
+ * great_expectations/expectations/) and fails when a critical expectation fails. It is the audit of
+ * write-audit-publish: the Silver suites read the Iceberg tables' {@value LakeTables#AUDIT} branch
+ * (what the silver steps just wrote), and a pass publishes it (main fast-forwards to it); a failure
+ * publishes nothing, so Silver's main, ClickHouse, Gold and Postgres stay as the last good run left
+ * them, and the step result says "not published". (Gold's own suites run inside the publishing
  * transaction, in {@link PublishGoldStep}.) Every result goes to {@code gold.quality_results}, the full
  * GX-shaped validation to the lake, and a summary to the step's JSON result (docs/quality.md).
  */
@@ -70,6 +74,14 @@ public final class QualityStep implements PipelineStep {
     return suites;
   }
 
+  /**
+   * Whether this gate audits Silver's {@value LakeTables#AUDIT} branch and publishes it: the Silver
+   * gate does (write-audit-publish); another set of suites validates what is already served.
+   */
+  boolean audits() {
+    return id.equals("quality-silver");
+  }
+
   @Override
   public Outcome execute(StepContext ctx, StepRequest request) throws Exception {
     List<ExpectationSuite> loaded = load(ctx, suites);
@@ -94,11 +106,30 @@ public final class QualityStep implements PipelineStep {
     if (!warnings.isEmpty()) {
       Progress.info("quality warnings: " + String.join("; ", warnings));
     }
+    boolean publishes = audits();
     if (!critical.isEmpty()) {
-      String error = critical.size() + " critical expectation(s) failed, so nothing downstream is promoted: "
+      String error = critical.size() + " critical expectation(s) failed, so nothing downstream is promoted"
+          + (publishes ? " (Silver not published: main and Gold stay as the last published run left them; the"
+              + " rejected rows stay on the '" + LakeTables.AUDIT + "' branch to inspect)" : "") + ": "
           + String.join("; ", critical) + ". Fix the data (or the source) and re-run; details in "
           + PostgresQuality.RESULTS_TABLE + " and the run report.";
+      if (publishes) {
+        details.put("published", false);
+        details.put("publication", "not published");
+        details.put("audited_snapshots", ctx.tables().snapshotIds(LakeTables.Id.silverTables(), LakeTables.AUDIT));
+        details.put("snapshots", ctx.tables().snapshotIds(LakeTables.Id.silverTables(), LakeTables.MAIN));
+      }
       return new Outcome(StepResult.Status.failed, evaluated, evaluated - failed, 0, details, quality, error);
+    }
+    if (publishes) {
+      Map<String, Long> published = new LinkedHashMap<>();
+      for (LakeTables.Id t : LakeTables.Id.silverTables()) {
+        ctx.tables().publish(t).ifPresent(snapshot -> published.put(t.qualifiedName(), snapshot));
+      }
+      details.put("published", true);
+      details.put("publication", "published");
+      details.put("snapshots", published);
+      Progress.info("Silver published: " + published);
     }
     return new Outcome(StepResult.Status.success, evaluated, evaluated - failed, 0, details, quality, null);
   }
@@ -113,7 +144,7 @@ public final class QualityStep implements PipelineStep {
     return loaded;
   }
 
-  private static SuiteResult validate(StepContext ctx, StepRequest request, ExpectationSuite suite) {
+  private SuiteResult validate(StepContext ctx, StepRequest request, ExpectationSuite suite) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("run_id", request.runId());
     meta.put("store", suite.store());
@@ -122,7 +153,14 @@ public final class QualityStep implements PipelineStep {
       case "clickhouse" -> {
         Set<LocalDate> dates = runDates(ctx, request);
         meta.put("batch", dates.stream().map(LocalDate::toString).toList());
-        String table = QualityGate.batchTable(suite.asset(), suite.batchColumn(), dates, Dialect.CLICKHOUSE);
+        String asset = suite.asset();
+        Optional<LakeTables.Id> audited = audits() ? silverTable(asset) : Optional.empty();
+        if (audited.isPresent()) {
+          asset = auditedFiles(ctx, audited.get(), dates);
+          meta.put("ref", LakeTables.AUDIT);
+          ctx.tables().snapshotId(audited.get(), LakeTables.AUDIT).ifPresent(id -> meta.put("snapshot_id", id));
+        }
+        String table = QualityGate.batchTable(asset, suite.batchColumn(), dates, Dialect.CLICKHOUSE);
         return QualityGate.validate(suite, table, Dialect.CLICKHOUSE, ctx.silver()::rows, params(dates), meta);
       }
       case "lake" -> {
@@ -140,15 +178,54 @@ public final class QualityStep implements PipelineStep {
     }
   }
 
-  /** The run's dates, or every date Silver holds when the step was called without any. */
-  private static Set<LocalDate> runDates(StepContext ctx, StepRequest request) {
+  /** The run's dates, or every date the audited batch stats hold when the step was called without any. */
+  private Set<LocalDate> runDates(StepContext ctx, StepRequest request) {
     Set<LocalDate> dates = new TreeSet<>(request.dates());
-    if (dates.isEmpty()) {
+    if (dates.isEmpty() && audits()) {
+      dates.addAll(ctx.tables().dates(LakeTables.Id.SILVER_BATCH_STATS, LakeTables.AUDIT));
+    } else if (dates.isEmpty()) {
       for (Map<String, Object> r : ctx.silver().rows("SELECT DISTINCT toString(trade_date) AS d FROM silver.batch_stats")) {
         dates.add(LocalDate.parse(String.valueOf(r.get("d"))));
       }
     }
     return dates;
+  }
+
+  /** The Iceberg Silver table a suite's asset names ({@code silver.trades}), if it is one. */
+  static Optional<LakeTables.Id> silverTable(String asset) {
+    return LakeTables.Id.silverTables().stream().filter(t -> t.qualifiedName().equals(asset)).findFirst();
+  }
+
+  /**
+   * The audit branch's data files of the dates as one table expression the Silver store's engine
+   * reads itself: {@code file()} per file for chDB on a local lake, {@code s3()} through the named
+   * collection for an s3a lake. Exactly the files of the audited snapshot, so the gate sees what
+   * publishing would make main. No files: the served table's columns with no rows.
+   */
+  static String auditedFiles(StepContext ctx, LakeTables.Id table, Set<LocalDate> dates) {
+    List<String> files = ctx.tables().dataFiles(table, LakeTables.AUDIT, List.copyOf(dates));
+    if (files.isEmpty()) {
+      return "(SELECT * FROM " + table.qualifiedName() + " WHERE 0)";
+    }
+    Lake lake = ctx.lake();
+    List<String> selects = new ArrayList<>();
+    for (String f : files) {
+      String source;
+      if (lake.isLocal()) {
+        if (!(ctx.silver() instanceof ChDbSilverStore)) {
+          throw new IllegalStateException("the gate reads " + table.qualifiedName() + "'s audit branch from the lake in "
+              + "ClickHouse, but " + ctx.silver().location() + " cannot read the local lake " + lake.root()
+              + "; with a ClickHouse server use an s3a lake (ONERING_LAKE=s3a://), or unset ONERING_CLICKHOUSE_URL");
+        }
+        source = "file(" + ChDb.quote(lake.path(f).toAbsolutePath().toString()) + ", Parquet)";
+      } else {
+        String uri = lake.uri(f);
+        source = LakeCollection.s3(uri.substring(uri.indexOf("://") + 3), "Parquet", null);
+      }
+      // Hive partitioning off: trade_date is a column of Iceberg's files, not only their folder's name.
+      selects.add("SELECT * FROM " + source + " SETTINGS use_hive_partitioning = 0");
+    }
+    return "(" + String.join(" UNION ALL ", selects) + ")";
   }
 
   /**

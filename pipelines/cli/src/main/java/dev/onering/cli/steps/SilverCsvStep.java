@@ -5,7 +5,9 @@ import dev.onering.cli.StepContext;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
 import dev.onering.spark.silver.CsvDailyToSilver;
+import dev.onering.spark.lake.LakeTables;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Imported CSV to Silver: see {@link CsvDailyToSilver}. */
@@ -21,7 +23,11 @@ public final class SilverCsvStep implements PipelineStep {
     if (LakeFs.of(ctx.spark(), ctx.lake()).partitionValues(Lake.BRONZE_OHLCV_CSV, "ingest_date").isEmpty()) {
       return Outcome.skipped("no CSV imports under " + ctx.lake().uri(Lake.BRONZE_OHLCV_CSV));
     }
-    CsvDailyToSilver.Result r = CsvDailyToSilver.run(ctx.spark(), ctx.lake());
+    CsvDailyToSilver.Result r = CsvDailyToSilver.run(ctx.spark(), ctx.tables());
+    if (ctx.publishUnaudited()) {
+      // --publish-unaudited: no gate in this run (the benchmark), so the write goes to main itself.
+      List.of(LakeTables.Id.SILVER_DAILY_IMPORTED).forEach(ctx.tables()::publish);
+    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("files", r.files());
     details.put("symbol_days", r.kept());

@@ -10,6 +10,8 @@ import dev.onering.pipeline.Json;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.postgres.EmbeddedPostgresServer;
 import dev.onering.serving.postgres.GoldReader;
+import dev.onering.spark.lake.LakeTables;
+import dev.onering.lake.Lake;
 import dev.onering.simulator.Manifest;
 import dev.onering.ticks.RejectReason;
 import java.io.IOException;
@@ -247,8 +249,9 @@ class MedallionPipelineTest {
   }
 
   /**
-   * A feed whose defect rate is above the suites' tolerance: the gate fails on Silver, Gold is
-   * neither rebuilt nor published, and Postgres still holds the last good run's Gold.
+   * A feed whose defect rate is above the suites' tolerance: the gate fails on Silver's audit
+   * branch, so nothing is published: Silver's main keeps its snapshots, ClickHouse is not loaded,
+   * Gold is neither rebuilt nor published, and Postgres still holds the last good run's Gold.
    */
   @Test
   @Order(7)
@@ -256,6 +259,11 @@ class MedallionPipelineTest {
     List<GoldDailyRow> before;
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), 0)) {
       before = GoldReader.readDaily(pg.connection());
+    }
+    Map<String, Long> mainBefore = snapshots(data, LakeTables.MAIN);
+    long tradesServedBefore;
+    try (ChDbSilverStore store = ChDbSilverStore.open(data.resolve("clickhouse"))) {
+      tradesServedBefore = count(store, "silver.trades");
     }
 
     assertThat(OneRing.commandLine().execute(runArgs("it-bad", 19))).as("the run fails").isEqualTo(1);
@@ -268,10 +276,18 @@ class MedallionPipelineTest {
       status.put(s.get("step").asText(), s.get("status").asText());
       byStep.put(s.get("step").asText(), s);
     });
-    assertThat(status).containsEntry("load-silver", "success").containsEntry("quality-silver", "failed")
-        .containsEntry("gold", "skipped").containsEntry("publish-gold", "skipped");
+    assertThat(status).containsEntry("silver", "success").containsEntry("quality-silver", "failed")
+        .containsEntry("load-silver", "skipped").containsEntry("gold", "skipped").containsEntry("publish-gold", "skipped");
     String failing = "silver_batch_stats.expect_column_mean_to_be_between(quarantine_share)";
-    assertThat(byStep.get("quality-silver").get("error").asText()).contains(failing);
+    assertThat(byStep.get("quality-silver").get("error").asText()).contains(failing).contains("not published");
+    assertThat(byStep.get("quality-silver").get("details").get("published").asBoolean()).isFalse();
+    // The rejected write is on the audit branch, main is where the last good run put it.
+    Map<String, Long> mainAfter = snapshots(data, LakeTables.MAIN);
+    assertThat(mainAfter).isEqualTo(mainBefore).containsKeys("silver.trades", "gold.daily_bars");
+    assertThat(snapshots(data, LakeTables.AUDIT).get("silver.trades")).isNotEqualTo(mainBefore.get("silver.trades"));
+    try (ChDbSilverStore store = ChDbSilverStore.open(data.resolve("clickhouse"))) {
+      assertThat(count(store, "silver.trades")).as("ClickHouse still serves the published Silver").isEqualTo(tradesServedBefore);
+    }
     List<String> failedInReport = new ArrayList<>();
     report.get("quality").forEach(q -> {
       if (!q.get("success").asBoolean() && q.get("severity").asText().equals("critical")) {
@@ -290,6 +306,46 @@ class MedallionPipelineTest {
         assertThat(rs.getBoolean(1)).isFalse();
         assertThat(Double.parseDouble(rs.getString(2))).isGreaterThan(0.08);
       }
+    }
+  }
+
+  /**
+   * A data file no snapshot references (what a killed write leaves) sits in the table's folder next
+   * to the committed ones; load-silver loads the snapshot's files only, so it never doubles a date.
+   */
+  @Test
+  @Order(8)
+  void loadSilverReadsOnlyTheCommittedSnapshotsFilesNotWhatElseTheFolderHolds() throws Exception {
+    Path dateDir;
+    try (Stream<Path> dirs = Files.list(lake.resolve("silver/trades/data"))) {
+      dateDir = dirs.sorted().findFirst().orElseThrow();
+    }
+    LocalDate date = LocalDate.parse(dateDir.getFileName().toString().substring("trade_date=".length()));
+    long served;
+    try (ChDbSilverStore store = ChDbSilverStore.open(data.resolve("clickhouse"))) {
+      served = count(store, "silver.trades WHERE trade_date = '" + date + "'");
+    }
+    assertThat(served).isPositive();
+    Path committed;
+    try (Stream<Path> files = Files.list(dateDir)) {
+      committed = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Files.copy(committed, dateDir.resolve("00000-0-uncommitted-write-00001.parquet"));
+
+    assertThat(OneRing.commandLine().execute("load-silver", "--run-date", date.toString(), "--lake", lake.toString(),
+        "--data-dir", data.toString())).isZero();
+
+    try (ChDbSilverStore store = ChDbSilverStore.open(data.resolve("clickhouse"))) {
+      assertThat(count(store, "silver.trades WHERE trade_date = '" + date + "'")).isEqualTo(served);
+    }
+  }
+
+  /** Every table's snapshot id on a ref, read from the catalog in the run's embedded Postgres. */
+  private Map<String, Long> snapshots(Path data, String ref) throws IOException {
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), 0);
+        LakeTables tables = new LakeTables(LakeTables.DEFAULT_CATALOG,
+            pg.jdbcUrl(EmbeddedPostgresServer.CATALOG_DATABASE), pg.user(), pg.password(), Lake.at(lake), Map.of())) {
+      return tables.snapshotIds(List.of(LakeTables.Id.values()), ref);
     }
   }
 

@@ -54,7 +54,11 @@ public final class ChDbSilverStore extends ClickHouseSilverStore {
   protected void loadParts(SilverTable table, List<Column> columns, LocalDate date, LakeFiles lake,
       String folder, List<String> parts) throws IOException {
     if (lake.lake().isLocal()) {
-      db.execute(insertFromFiles(table, columns, date, lake.lake().path(folder).toAbsolutePath() + "/*.parquet"));
+      // Exactly the files given, not the folder: a folder of an Iceberg table also holds files of
+      // replaced and of unfinished writes.
+      for (String part : parts) {
+        db.execute(insertFromFiles(table, columns, date, lake.lake().path(part).toAbsolutePath().toString()));
+      }
       return;
     }
     Path scratch = Files.createTempDirectory("onering-silver-load-");

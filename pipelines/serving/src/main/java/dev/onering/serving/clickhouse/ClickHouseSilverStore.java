@@ -41,9 +41,13 @@ public abstract class ClickHouseSilverStore implements SilverStore {
 
   @Override
   public long replacePartition(SilverTable table, LakeFiles lake, LocalDate date) {
+    return replacePartition(table, lake, date, lake.list(table.lakePartition(date), ".parquet"));
+  }
+
+  @Override
+  public long replacePartition(SilverTable table, LakeFiles lake, LocalDate date, List<String> parts) {
     List<Column> columns = fileColumns(table); // fails first if the table is missing
-    String folder = table.lakePartition(date);
-    List<String> parts = lake.list(folder, ".parquet");
+    String folder = parts.isEmpty() ? table.lakePartition(date) : parts.get(0).substring(0, parts.get(0).lastIndexOf('/'));
     // The partition value as a string literal: the parser takes no function call in this place.
     String dropPartition = "ALTER TABLE " + table.qualifiedName() + " DROP PARTITION "
         + ChDb.quote(date.toString());

@@ -36,6 +36,16 @@ public interface SilverStore extends AutoCloseable {
    */
   long replacePartition(SilverTable table, LakeFiles lake, LocalDate date);
 
+  /**
+   * Replaces the {@code trade_date} partition of {@code table} with exactly these Parquet files
+   * (paths relative to the lake root), e.g. the data files an Iceberg snapshot lists for the date,
+   * so no file of an uncommitted or replaced write is ever loaded. No files: an empty partition.
+   * Atomic for readers as {@link #replacePartition(SilverTable, LakeFiles, LocalDate)} is.
+   *
+   * @return the rows the partition holds after the load
+   */
+  long replacePartition(SilverTable table, LakeFiles lake, LocalDate date, List<String> parts);
+
   /** {@link #replacePartition(SilverTable, LakeFiles, LocalDate)} from a local lake. */
   default long replacePartition(SilverTable table, Lake lake, LocalDate date) {
     return replacePartition(table, LakeFiles.local(lake), date);

@@ -6,7 +6,8 @@ import java.time.LocalDate;
 /** The Silver tables served from ClickHouse, each with its lake folder (docs/data-model.md). */
 public enum SilverTable {
   TRADES("silver.trades", Lake.SILVER_TRADES),
-  BARS_1M("silver.bars_1m", Lake.SILVER_BARS_1M);
+  BARS_1M("silver.bars_1m", Lake.SILVER_BARS_1M),
+  BATCH_STATS("silver.batch_stats", Lake.SILVER_BATCH_STATS);
 
   /** The Hive partition folder in the lake and the PARTITION BY column in ClickHouse. */
   public static final String PARTITION_COLUMN = "trade_date";

@@ -50,6 +50,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** The database Gold lives in, as in the stack; the {@code postgres} database stays for admin. */
   public static final String DATABASE = "onering";
+  /** The database of the Iceberg catalog (Silver and Gold tables), as in the stack. */
+  public static final String CATALOG_DATABASE = "iceberg";
   /** zonky's initdb superuser. */
   public static final String USER = "postgres";
 
@@ -170,7 +172,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
+    return jdbcUrl(DATABASE);
+  }
+
+  /** The URL of another database of this server, e.g. {@link #CATALOG_DATABASE}. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://localhost:" + port() + "/" + database;
   }
 
   public String user() {
@@ -223,11 +230,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private void createDatabaseIfMissing() throws SQLException {
     String adminUrl = "jdbc:postgresql://localhost:" + port() + "/postgres";
-    try (Connection c = DriverManager.getConnection(adminUrl, USER, "");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
-      if (!rs.next()) {
-        s.execute("CREATE DATABASE " + DATABASE);
+    for (String db : List.of(DATABASE, CATALOG_DATABASE)) {
+      try (Connection c = DriverManager.getConnection(adminUrl, USER, "");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + db + "'")) {
+        if (!rs.next()) {
+          s.execute("CREATE DATABASE " + db);
+        }
       }
     }
   }

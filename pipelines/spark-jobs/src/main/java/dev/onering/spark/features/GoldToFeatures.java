@@ -17,6 +17,7 @@ import dev.onering.instruments.AssetClass;
 import dev.onering.instruments.TradingCalendar;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
+import dev.onering.spark.lake.LakeTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -126,13 +127,18 @@ public final class GoldToFeatures {
    * The step: the whole table again from all of Gold (a row's label depends on later days, so a
    * new day changes earlier rows), written beside the old one and swapped in only when complete.
    */
-  public static Result run(SparkSession spark, Lake lake, FeatureSpec spec) {
-    LakeFs fs = LakeFs.of(spark, lake);
-    if (!fs.exists(Lake.GOLD_DAILY_BARS)) {
-      throw new IllegalStateException("no Gold daily bars at " + lake.uri(Lake.GOLD_DAILY_BARS)
-          + "; run the gold step first (onering gold)");
+  public static Result run(SparkSession spark, LakeTables tables, FeatureSpec spec) {
+    if (tables.find(LakeTables.Id.GOLD_DAILY_BARS).isEmpty()) {
+      throw new IllegalStateException("no Gold table " + LakeTables.Id.GOLD_DAILY_BARS.qualifiedName()
+          + " in the catalog at " + tables.jdbcUrl() + "; run the gold step first (onering gold)");
     }
-    Dataset<Row> table = features(spark.read().parquet(lake.uri(Lake.GOLD_DAILY_BARS)), spec)
+    return run(spark, tables.lake(), spark.table(tables.sparkName(LakeTables.Id.GOLD_DAILY_BARS)), spec);
+  }
+
+  /** {@link #run(SparkSession, LakeTables, FeatureSpec)} from these Gold daily bars. */
+  public static Result run(SparkSession spark, Lake lake, Dataset<Row> goldDaily, FeatureSpec spec) {
+    LakeFs fs = LakeFs.of(spark, lake);
+    Dataset<Row> table = features(goldDaily, spec)
         .orderBy("symbol", "trade_date").coalesce(1).cache();
     try {
       String staging = STAGING + "/features_daily-" + UUID.randomUUID();

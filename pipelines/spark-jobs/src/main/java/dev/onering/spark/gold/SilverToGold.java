@@ -1,6 +1,7 @@
 package dev.onering.spark.gold;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
@@ -14,8 +15,7 @@ import dev.onering.gold.InstrumentSummary;
 import dev.onering.instruments.AssetClass;
 import dev.onering.instruments.Instrument;
 import dev.onering.instruments.ReferenceData;
-import dev.onering.lake.Lake;
-import dev.onering.spark.lake.LakeFs;
+import dev.onering.spark.lake.LakeTables;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +26,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -117,44 +116,72 @@ public final class SilverToGold {
     return out;
   }
 
-  /** The step: rebuilds the gold zone from all of Silver. */
-  public static GoldTables run(SparkSession spark, Lake lake) {
-    LakeFs fs = LakeFs.of(spark, lake);
+  /**
+   * The step: rebuilds Gold from all of Silver's published snapshot ({@code main}); each Gold table
+   * is replaced whole in one commit, so a crash leaves the previous Gold.
+   */
+  public static GoldTables run(SparkSession spark, LakeTables tables) {
     List<DailyBar> ticks = List.of();
-    if (fs.exists(Lake.SILVER_BARS_1M)) {
-      ticks = collectDaily(dailyFromBars(spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M))), true);
+    if (tables.find(LakeTables.Id.SILVER_BARS_1M).isPresent()) {
+      ticks = collectDaily(dailyFromBars(spark.table(tables.sparkName(LakeTables.Id.SILVER_BARS_1M))), true);
     }
     List<DailyBar> csv = List.of();
-    if (fs.exists(Lake.SILVER_DAILY_IMPORTED)) {
-      csv = collectDaily(spark.read().parquet(lake.uri(Lake.SILVER_DAILY_IMPORTED)), false);
+    if (tables.find(LakeTables.Id.SILVER_DAILY_IMPORTED).isPresent()) {
+      csv = collectDaily(spark.table(tables.sparkName(LakeTables.Id.SILVER_DAILY_IMPORTED)), false);
     }
     GoldTables gold = compute(ticks, csv, ReferenceData.standard());
-    write(spark, lake, gold);
+    write(spark, tables, gold);
     return gold;
   }
 
-  public static void write(SparkSession spark, Lake lake, GoldTables gold) {
+  public static void write(SparkSession spark, LakeTables tables, GoldTables gold) {
     List<Row> daily = gold.daily().stream().map(GoldRows::toRow).toList();
-    spark.createDataFrame(daily, GoldRows.DAILY).coalesce(1)
-        .write().mode(SaveMode.Overwrite).parquet(lake.uri(Lake.GOLD_DAILY_BARS));
+    replace(spark, tables, LakeTables.Id.GOLD_DAILY_BARS,
+        spark.createDataFrame(daily, GoldRows.DAILY).coalesce(1).sortWithinPartitions("symbol", "trade_date"));
     List<Row> summary = gold.summary().stream().map(GoldRows::toRow).toList();
-    spark.createDataFrame(summary, GoldRows.SUMMARY).coalesce(1)
-        .write().mode(SaveMode.Overwrite).parquet(lake.uri(Lake.GOLD_INSTRUMENT_SUMMARY));
+    replace(spark, tables, LakeTables.Id.GOLD_INSTRUMENT_SUMMARY,
+        spark.createDataFrame(summary, GoldRows.SUMMARY).coalesce(1).sortWithinPartitions("symbol"));
   }
 
-  /** Reads the gold zone back, for publishing and the report. */
-  public static GoldTables read(SparkSession spark, Lake lake) {
+  private static void replace(SparkSession spark, LakeTables tables, LakeTables.Id id, Dataset<Row> rows) {
+    tables.create(id, rows.schema());
+    tables.overwrite(rows, id, LakeTables.MAIN, lit(true));
+  }
+
+  /** Reads Gold's current snapshot back, for publishing and the report. */
+  public static GoldTables read(SparkSession spark, LakeTables tables) {
+    return read(spark, tables, Map.of());
+  }
+
+  /**
+   * Reads Gold as of the given snapshots (time travel: a table absent from {@code asOf} is read at
+   * its current snapshot), e.g. the ids an earlier run's report shows.
+   */
+  public static GoldTables read(SparkSession spark, LakeTables tables, Map<LakeTables.Id, Long> asOf) {
     List<GoldDailyRow> daily = new ArrayList<>();
-    for (Row r : spark.read().parquet(lake.uri(Lake.GOLD_DAILY_BARS)).collectAsList()) {
+    for (Row r : table(spark, tables, LakeTables.Id.GOLD_DAILY_BARS, asOf).collectAsList()) {
       daily.add(GoldRows.daily(r));
     }
     daily.sort(Comparator.comparing(GoldDailyRow::symbol).thenComparing(GoldDailyRow::tradeDate));
     List<InstrumentSummary> summary = new ArrayList<>();
-    for (Row r : spark.read().parquet(lake.uri(Lake.GOLD_INSTRUMENT_SUMMARY)).collectAsList()) {
+    for (Row r : table(spark, tables, LakeTables.Id.GOLD_INSTRUMENT_SUMMARY, asOf).collectAsList()) {
       summary.add(GoldRows.summary(r));
     }
     summary.sort(Comparator.comparing(InstrumentSummary::symbol));
     return new GoldTables(daily, summary);
+  }
+
+  private static Dataset<Row> table(SparkSession spark, LakeTables tables, LakeTables.Id id,
+      Map<LakeTables.Id, Long> asOf) {
+    if (tables.find(id).isEmpty()) {
+      throw new IllegalStateException("no Gold table " + id.qualifiedName() + " in the catalog at "
+          + tables.jdbcUrl() + "; run the gold step first (onering gold)");
+    }
+    var reader = spark.read();
+    if (asOf.containsKey(id)) {
+      reader = reader.option("versionAsOf", String.valueOf(asOf.get(id)));
+    }
+    return reader.table(tables.sparkName(id));
   }
 
   /** Row mapping for the gold tables, the names of docs/data-model.md. */

@@ -179,6 +179,19 @@ public final class LakeFs implements LakeFiles, Serializable {
     }
   }
 
+  /** Moves a file or folder; the target's parent is created. */
+  public void rename(String from, String to) {
+    try {
+      FileSystem fs = fs(to);
+      fs.mkdirs(path(to).getParent());
+      if (!fs.rename(path(from), path(to))) {
+        throw new IOException("the file system refused");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + uri(from) + " to " + uri(to) + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public boolean exists(String relative) {
     try {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.onering.instruments.ReferenceData;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
+import dev.onering.spark.lake.LakeTables;
 import dev.onering.bars.MinuteBar;
 import dev.onering.ticks.BatchCleaner;
 import dev.onering.ticks.Tick;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -33,9 +35,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Bronze ticks to Silver trades, 1-minute bars and quarantine.
  *
- * <p>Input: {@code bronze/ticks/date=D/part-*.jsonl}. Output: {@code silver/trades/trade_date=D},
- * {@code silver/bars_1m/trade_date=D} (Parquet) and {@code quarantine/ticks/date=D} (JSON lines),
- * each replaced for the dates processed. The cleaning rules are {@link BatchCleaner}'s.
+ * <p>Input: {@code bronze/ticks/date=D/part-*.jsonl}. Output: the Iceberg tables {@code silver.trades},
+ * {@code silver.bars_1m} and {@code silver.batch_stats} ({@link LakeTables}), and
+ * {@code quarantine/ticks/date=D} (JSON lines), each replaced for the dates processed. The cleaning rules are {@link BatchCleaner}'s.
  *
  * <p>Each Spark task reads whole dates in arrival order, so "first arrival" is exact and the
  * dedup needs no shuffle.
@@ -178,28 +180,60 @@ public final class BronzeToSilver {
         Encoders.row(output.schema()));
   }
 
-  /** The step: reads the dates' Bronze, replaces their Silver and quarantine partitions. */
-  public static Result run(SparkSession spark, Lake lake, List<LocalDate> dates) {
+  /** Silver's per-date counts, the table the quality gate's quarantine-share expectation reads. */
+  public static final StructType BATCH_STATS = new StructType()
+      .add("trade_date", DataTypes.DateType, false)
+      .add("lines_in", DataTypes.LongType, false)
+      .add("accepted", DataTypes.LongType, false)
+      .add("quarantined", DataTypes.LongType, false)
+      .add("quarantine_share", DataTypes.DoubleType, false);
+
+  /**
+   * The step: reads the dates' Bronze and replaces their rows of the Silver tables (trades, 1-minute
+   * bars, batch stats) on each table's {@value LakeTables#AUDIT} branch, one commit per table that
+   * replaces exactly those dates; the quality gate publishes the branch to main. A crash before a
+   * commit leaves the table as it was. The quarantine files of the dates are replaced too.
+   */
+  public static Result run(SparkSession spark, LakeTables tables, List<LocalDate> dates) {
+    Lake lake = tables.lake();
     LakeFs fs = LakeFs.of(spark, lake);
-    for (LocalDate d : dates) {
-      fs.delete(Lake.datePartition(Lake.SILVER_TRADES, "trade_date", d));
-      fs.delete(Lake.datePartition(Lake.SILVER_BARS_1M, "trade_date", d));
-      fs.delete(Lake.datePartition(Lake.QUARANTINE_TICKS, "date", d));
+    Object[] days = dates.stream().map(java.sql.Date::valueOf).toArray();
+    Column theseDates = col("trade_date").isin(days);
+    for (LakeTables.Id id : List.of(LakeTables.Id.SILVER_TRADES, LakeTables.Id.SILVER_BARS_1M,
+        LakeTables.Id.SILVER_BATCH_STATS)) {
+      tables.resetAudit(tables.create(id, switch (id) {
+        case SILVER_TRADES -> Output.TRADES.schema();
+        case SILVER_BARS_1M -> Output.BARS.schema();
+        default -> BATCH_STATS;
+      }));
     }
-    // Each date is read by one task, so each date's partition folder gets one file per table.
-    readAndClean(spark, fs, dates, Output.TRADES)
-        .write().mode(SaveMode.Append).partitionBy("trade_date").parquet(lake.uri(Lake.SILVER_TRADES));
-    readAndClean(spark, fs, dates, Output.BARS)
-        .write().mode(SaveMode.Append).partitionBy("trade_date").parquet(lake.uri(Lake.SILVER_BARS_1M));
+    // Each date is read by one task, so each date gets one data file per table.
+    tables.overwrite(readAndClean(spark, fs, dates, Output.TRADES), LakeTables.Id.SILVER_TRADES, LakeTables.AUDIT,
+        theseDates);
+    tables.overwrite(readAndClean(spark, fs, dates, Output.BARS), LakeTables.Id.SILVER_BARS_1M, LakeTables.AUDIT,
+        theseDates);
+    // Quarantine is JSON lines for people to read, not a table: written whole to a staging folder
+    // first, then swapped in per date, so the old files go only once the new ones are complete.
+    String staging = "quarantine/_staging/ticks-" + java.util.UUID.randomUUID();
     readAndClean(spark, fs, dates, Output.QUARANTINE)
         .withColumn("date", col("batch_date"))
-        .write().mode(SaveMode.Append).partitionBy("date").json(lake.uri(Lake.QUARANTINE_TICKS));
+        .write().mode(SaveMode.ErrorIfExists).partitionBy("date").json(lake.uri(staging));
+    for (LocalDate d : dates) {
+      String from = Lake.datePartition(staging, "date", d);
+      String to = Lake.datePartition(Lake.QUARANTINE_TICKS, "date", d);
+      fs.delete(to);
+      if (fs.exists(from)) {
+        fs.rename(from, to);
+      }
+    }
+    fs.delete(staging);
 
-    Object[] days = dates.stream().map(java.sql.Date::valueOf).toArray();
-    long trades = spark.read().parquet(lake.uri(Lake.SILVER_TRADES)).filter(col("trade_date").isin(days)).count();
-    long bars = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).filter(col("trade_date").isin(days)).count();
+    Map<LocalDate, Long> tradesByDate = countByDate(
+        spark.table(tables.sparkName(LakeTables.Id.SILVER_TRADES, LakeTables.AUDIT)).filter(theseDates), "trade_date");
+    long bars = spark.table(tables.sparkName(LakeTables.Id.SILVER_BARS_1M, LakeTables.AUDIT)).filter(theseDates).count();
     Map<String, Long> byReason = new LinkedHashMap<>();
     List<String> examples = new ArrayList<>();
+    Map<LocalDate, Long> quarantinedByDate = Map.of();
     if (fs.exists(Lake.QUARANTINE_TICKS)) {
       Dataset<Row> q = spark.read().schema(Output.QUARANTINE.schema().add("date", DataTypes.DateType))
           .json(lake.uri(Lake.QUARANTINE_TICKS)).filter(col("date").isin(days));
@@ -207,9 +241,28 @@ public final class BronzeToSilver {
         byReason.put(r.getString(0), r.getLong(1));
       }
       q.orderBy("batch_date", "source_file", "line").limit(3).collectAsList().forEach(r -> examples.add(describe(r)));
+      quarantinedByDate = countByDate(q, "date");
     }
+    List<Row> stats = new ArrayList<>();
+    for (LocalDate d : dates) {
+      long accepted = tradesByDate.getOrDefault(d, 0L);
+      long quarantined = quarantinedByDate.getOrDefault(d, 0L);
+      long in = accepted + quarantined;
+      stats.add(RowFactory.create(d, in, accepted, quarantined, in == 0 ? 0.0 : (double) quarantined / in));
+    }
+    tables.overwrite(spark.createDataFrame(stats, BATCH_STATS).coalesce(1).sortWithinPartitions("trade_date"),
+        LakeTables.Id.SILVER_BATCH_STATS, LakeTables.AUDIT, theseDates);
+    long trades = tradesByDate.values().stream().mapToLong(Long::longValue).sum();
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
     return new Result(dates, trades + quarantined, trades, bars, quarantined, byReason, examples);
+  }
+
+  private static Map<LocalDate, Long> countByDate(Dataset<Row> rows, String column) {
+    Map<LocalDate, Long> m = new java.util.HashMap<>();
+    for (Row r : rows.groupBy(column).count().collectAsList()) {
+      m.put(r.getAs(column), r.getLong(1));
+    }
+    return m;
   }
 
   /** Each date's files in name order, lines numbered from 1. */

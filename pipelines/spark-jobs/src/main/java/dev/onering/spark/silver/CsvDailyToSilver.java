@@ -7,6 +7,7 @@ import dev.onering.gold.DailyBar;
 import dev.onering.imports.OhlcvCsv;
 import dev.onering.lake.Lake;
 import dev.onering.spark.lake.LakeFs;
+import dev.onering.spark.lake.LakeTables;
 import dev.onering.ticks.RejectReason;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,8 +35,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Imported daily OHLCV CSV files to Silver.
  *
- * <p>Input: every {@code bronze/ohlcv_csv/ingest_date=D/*.csv}. Output: {@code silver/daily_imported}
- * (Parquet) and {@code quarantine/ohlcv_csv} (JSON lines), both rebuilt from all of Bronze, so
+ * <p>Input: every {@code bronze/ohlcv_csv/ingest_date=D/*.csv}. Output: the Iceberg table
+ * {@code silver.daily_imported} and {@code quarantine/ohlcv_csv} (JSON lines), both rebuilt from all of Bronze, so
  * running it again gives the same result. When a symbol's day was imported more than once, the
  * newest import wins.
  */
@@ -80,7 +81,25 @@ public final class CsvDailyToSilver {
         .select("symbol", "trade_date", "open", "high", "low", "close", "volume", "ingest_date", "source_file", "line");
   }
 
-  public static Result run(SparkSession spark, Lake lake) {
+  /** Imported daily rows, as {@code silver.daily_imported} holds them. */
+  public static final StructType DAILY_IMPORTED = new StructType()
+      .add("symbol", DataTypes.StringType, true)
+      .add("trade_date", DataTypes.DateType, true)
+      .add("open", DataTypes.DoubleType, true)
+      .add("high", DataTypes.DoubleType, true)
+      .add("low", DataTypes.DoubleType, true)
+      .add("close", DataTypes.DoubleType, true)
+      .add("volume", DataTypes.DoubleType, true)
+      .add("ingest_date", DataTypes.DateType, false)
+      .add("source_file", DataTypes.StringType, false)
+      .add("line", DataTypes.LongType, false);
+
+  /**
+   * The step: {@code silver.daily_imported} replaced whole, in one commit on the table's
+   * {@value LakeTables#AUDIT} branch (the quality gate publishes it), and the CSV quarantine.
+   */
+  public static Result run(SparkSession spark, LakeTables tables) {
+    Lake lake = tables.lake();
     LakeFs fs = LakeFs.of(spark, lake);
     List<String> files = new ArrayList<>();
     for (String ingest : fs.partitionValues(Lake.BRONZE_OHLCV_CSV, "ingest_date")) {
@@ -103,9 +122,11 @@ public final class CsvDailyToSilver {
         }
       }
       Dataset<Row> latest = latestImport(parsed);
-      latest.coalesce(1).sortWithinPartitions("symbol", "trade_date")
-          .write().mode(SaveMode.Overwrite).parquet(lake.uri(Lake.SILVER_DAILY_IMPORTED));
-      long kept = spark.read().parquet(lake.uri(Lake.SILVER_DAILY_IMPORTED)).count();
+      String target = tables.sparkName(LakeTables.Id.SILVER_DAILY_IMPORTED, LakeTables.AUDIT);
+      tables.resetAudit(tables.create(LakeTables.Id.SILVER_DAILY_IMPORTED, DAILY_IMPORTED));
+      tables.overwrite(latest.coalesce(1).sortWithinPartitions("symbol", "trade_date"),
+          LakeTables.Id.SILVER_DAILY_IMPORTED, LakeTables.AUDIT, org.apache.spark.sql.functions.lit(true));
+      long kept = spark.table(target).count();
       parsed.filter(col("kind").equalTo("quarantine"))
           .select("ingest_date", "source_file", "line", "reason", "field", "detail", "raw")
           .coalesce(1)

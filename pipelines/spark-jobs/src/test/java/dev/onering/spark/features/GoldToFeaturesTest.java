@@ -9,6 +9,7 @@ import dev.onering.instruments.ReferenceData;
 import dev.onering.instruments.TradingCalendar;
 import dev.onering.lake.Lake;
 import dev.onering.spark.SparkTestBase;
+import dev.onering.spark.lake.LakeTables;
 import dev.onering.spark.gold.SilverToGold;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,13 +93,15 @@ class GoldToFeaturesTest extends SparkTestBase {
   @Test
   void everyColumnMatchesDuckDbComputingTheSameDefinitionsOnTheSameGold() throws Exception {
     Lake lake = Lake.at(dir.resolve("lake"));
-    SilverToGold.write(spark, lake, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
-    GoldToFeatures.Result result = GoldToFeatures.run(spark, lake, SPEC);
+    LakeTables tables = tables(lake);
+    SilverToGold.write(spark, tables, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
+    GoldToFeatures.Result result = GoldToFeatures.run(spark, tables, SPEC);
     Map<String, Map<String, Object>> ours = new HashMap<>();
     for (Map<String, Object> m : GoldToFeatures.collect(spark.read().parquet(result.location()))) {
       ours.put(key(m), m);
     }
-    Map<String, Map<String, Object>> duck = duckDb(lake.uri(Lake.GOLD_DAILY_BARS));
+    Map<String, Map<String, Object>> duck = duckDb(tables.dataFiles(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.MAIN, List.of()).stream()
+        .map(f -> "'" + lake.uri(f) + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]")));
     assertThat(ours.keySet()).isEqualTo(duck.keySet());
     assertThat(result.rows()).isEqualTo(duck.size());
     for (String k : duck.keySet()) {
@@ -118,8 +121,8 @@ class GoldToFeaturesTest extends SparkTestBase {
     assertThat(duck.values().stream().filter(m -> m.get("volume_ratio_20") != null).count()).isGreaterThan(100);
   }
 
-  /** The definitions of docs/ml.md in DuckDB's SQL, over the Gold Parquet the step read. */
-  private static Map<String, Map<String, Object>> duckDb(String goldDir) throws Exception {
+  /** The definitions of docs/ml.md in DuckDB's SQL, over the Gold table's data files (a DuckDB list literal). */
+  private static Map<String, Map<String, Object>> duckDb(String goldFiles) throws Exception {
     String sql = """
         SELECT symbol, trade_date,
           -- 16:00 EDT is 20:00 UTC (every day here is in summer time); crypto and a day the NYSE is
@@ -137,10 +140,10 @@ class GoldToFeaturesTest extends SparkTestBase {
           asset_class, close,
           CASE WHEN zscore_20 IS NULL OR lead(zscore_20, 5) OVER s IS NULL THEN NULL
                WHEN abs(lead(zscore_20, 5) OVER s) < abs(zscore_20) THEN 1 ELSE 0 END AS label
-        FROM read_parquet('%s/*.parquet')
+        FROM read_parquet(%s)
         WINDOW s AS (PARTITION BY symbol ORDER BY trade_date),
                v AS (PARTITION BY symbol ORDER BY trade_date ROWS BETWEEN 19 PRECEDING AND CURRENT ROW)
-        """.formatted(HOLIDAYS.get(0), HOLIDAYS.get(1), goldDir);
+        """.formatted(HOLIDAYS.get(0), HOLIDAYS.get(1), goldFiles);
     Map<String, Map<String, Object>> out = new HashMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
@@ -215,9 +218,10 @@ class GoldToFeaturesTest extends SparkTestBase {
   @Test
   void runningAgainReplacesTheTableAndNeverDuplicatesARow() throws Exception {
     Lake lake = Lake.at(dir.resolve("rerun"));
-    SilverToGold.write(spark, lake, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
-    GoldToFeatures.Result first = GoldToFeatures.run(spark, lake, SPEC);
-    GoldToFeatures.Result second = GoldToFeatures.run(spark, lake, SPEC);
+    LakeTables tables = tables(lake);
+    SilverToGold.write(spark, tables, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
+    GoldToFeatures.Result first = GoldToFeatures.run(spark, tables, SPEC);
+    GoldToFeatures.Result second = GoldToFeatures.run(spark, tables, SPEC);
     assertThat(second.rows()).isEqualTo(first.rows());
     List<Row> keys = spark.read().parquet(second.location()).groupBy("symbol", "trade_date").count()
         .where("count > 1").collectAsList();

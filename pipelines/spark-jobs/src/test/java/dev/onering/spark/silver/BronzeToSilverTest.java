@@ -9,6 +9,7 @@ import dev.onering.simulator.Manifest;
 import dev.onering.simulator.MarketSimulator;
 import dev.onering.simulator.SimulationConfig;
 import dev.onering.spark.SparkTestBase;
+import dev.onering.spark.lake.LakeTables;
 import dev.onering.ticks.RejectReason;
 import dev.onering.ticks.Tick;
 import java.nio.file.Files;
@@ -108,7 +109,10 @@ class BronzeToSilverTest extends SparkTestBase {
         .run(new BronzeWriter(lake, config.maxLinesPerFile(), truthDir));
     List<LocalDate> dates = Stream.iterate(config.startDate(), d -> d.plusDays(1)).limit(config.days()).toList();
 
-    BronzeToSilver.Result result = BronzeToSilver.run(spark, lake, dates);
+    LakeTables tables = tables(lake);
+    BronzeToSilver.Result result = BronzeToSilver.run(spark, tables, dates);
+    String trades = tables.sparkName(LakeTables.Id.SILVER_TRADES, LakeTables.AUDIT);
+    String bars = tables.sparkName(LakeTables.Id.SILVER_BARS_1M, LakeTables.AUDIT);
 
     Set<String> expected = new HashSet<>();
     try (Stream<Path> files = Files.walk(truthDir)) {
@@ -117,7 +121,7 @@ class BronzeToSilverTest extends SparkTestBase {
       }
     }
     List<String> actual = new ArrayList<>();
-    for (Row r : spark.read().parquet(lake.uri(Lake.SILVER_TRADES)).collectAsList()) {
+    for (Row r : spark.table(trades).collectAsList()) {
       Instant t = r.getAs("event_time");
       long micros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
       actual.add(String.join(",", r.<String>getAs("symbol"), String.valueOf(r.<Long>getAs("seq")),
@@ -137,12 +141,26 @@ class BronzeToSilverTest extends SparkTestBase {
     assertThat(quarantineFiles).isEqualTo(result.quarantined());
 
     // A second run of the same dates replaces, never duplicates, and gives the same rows.
-    List<Row> before = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).orderBy("symbol", "bar_start").collectAsList();
-    BronzeToSilver.run(spark, lake, dates);
-    assertThat(spark.read().parquet(lake.uri(Lake.SILVER_TRADES)).count()).isEqualTo(expected.size());
+    List<Row> before = spark.table(bars).orderBy("symbol", "bar_start").collectAsList();
+    BronzeToSilver.run(spark, tables, dates);
+    assertThat(spark.table(trades).count()).isEqualTo(expected.size());
     assertThat(spark.read().json(lake.uri(Lake.QUARANTINE_TICKS)).count()).isEqualTo(result.quarantined());
-    List<Row> after = spark.read().parquet(lake.uri(Lake.SILVER_BARS_1M)).orderBy("symbol", "bar_start").collectAsList();
+    List<Row> after = spark.table(bars).orderBy("symbol", "bar_start").collectAsList();
     assertThat(after).isEqualTo(before);
+
+    // Batch stats: per date, what Silver kept and what quarantine holds, computed here from both.
+    for (Row s : spark.table(tables.sparkName(LakeTables.Id.SILVER_BATCH_STATS, LakeTables.AUDIT)).collectAsList()) {
+      LocalDate d = s.getAs("trade_date");
+      long kept = spark.table(trades).filter(org.apache.spark.sql.functions.col("trade_date").equalTo(java.sql.Date.valueOf(d))).count();
+      long q = spark.read().json(lake.uri(Lake.datePartition(Lake.QUARANTINE_TICKS, "date", d))).count();
+      assertThat(s.<Long>getAs("accepted")).as("accepted " + d).isEqualTo(kept);
+      assertThat(s.<Long>getAs("quarantined")).as("quarantined " + d).isEqualTo(q);
+      assertThat(s.<Long>getAs("lines_in")).isEqualTo(kept + q);
+    }
+    assertThat(spark.table(tables.sparkName(LakeTables.Id.SILVER_BATCH_STATS, LakeTables.AUDIT)).count())
+        .isEqualTo(dates.size());
+    // The run wrote the audit branch only: main is still the tables' empty first snapshot.
+    assertThat(spark.table(tables.sparkName(LakeTables.Id.SILVER_TRADES)).count()).isZero();
   }
 
   @Test
@@ -155,7 +173,7 @@ class BronzeToSilverTest extends SparkTestBase {
     Path broken = lake.bronzeTicks(LocalDate.of(2026, 9, 6)).resolve("part-00001.jsonl");
     Files.createSymbolicLink(broken, Path.of("/proc/self/mem"));
 
-    BronzeToSilver.Result r = BronzeToSilver.run(spark, lake, List.of(LocalDate.of(2026, 9, 5), LocalDate.of(2026, 9, 6)));
+    BronzeToSilver.Result r = BronzeToSilver.run(spark, tables(lake), List.of(LocalDate.of(2026, 9, 5), LocalDate.of(2026, 9, 6)));
 
     assertThat(r.quarantineByReason()).containsEntry("unreadable_file", 1L);
     assertThat(r.trades()).as("both dates' readable files are complete").isEqualTo(manifest.cleanTicks());

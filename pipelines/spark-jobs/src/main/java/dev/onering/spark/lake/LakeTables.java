@@ -1,0 +1,416 @@
+package dev.onering.spark.lake;
+
+import dev.onering.lake.Lake;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.TableScan;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Silver and Gold as Apache Iceberg tables in one JDBC catalog (a Postgres database), their data
+ * and metadata in the lake under each table's zone folder ({@code silver/trades/data/...},
+ * {@code silver/trades/metadata/...}). Spark writes them through the catalog registered here; the
+ * light steps (loads, the quality gate, maintenance) read the same catalog through Iceberg's Java
+ * API, with no Spark.
+ *
+ * <p>A write is one Iceberg commit: a crash before it leaves the table at its previous snapshot,
+ * and the files of the unfinished write are never referenced by any snapshot (docs/architecture.md).
+ *
+ * <p>Write-audit-publish: the Silver steps write to the {@value #AUDIT} branch; the quality gate
+ * validates that branch and, passing, fast-forwards {@code main} to it ({@link #publish}). Every
+ * reader downstream (Gold, the ClickHouse load) reads {@code main}.
+ *
+ * @param catalogName the catalog's name: the Spark catalog ({@code <name>.silver.trades}) and the
+ *     JDBC catalog's {@code catalog_name} rows, so two lakes can share one database
+ * @param jdbcUrl the catalog database, e.g. {@code jdbc:postgresql://localhost:5432/iceberg}
+ * @param hadoopSettings {@code fs.*} settings for the lake's file system (s3a), empty for a folder
+ */
+public final class LakeTables implements AutoCloseable {
+
+  /** The catalog name of the pipeline's runtimes. */
+  public static final String DEFAULT_CATALOG = "onering";
+  /** The branch the Silver steps write and the quality gate audits. */
+  public static final String AUDIT = "audit";
+  public static final String MAIN = SnapshotRef.MAIN_BRANCH;
+
+  /** The tables, with their lake folder (the table location) and partition column, if any. */
+  public enum Id {
+    SILVER_TRADES("silver", "trades", Lake.SILVER_TRADES, "trade_date"),
+    SILVER_BARS_1M("silver", "bars_1m", Lake.SILVER_BARS_1M, "trade_date"),
+    SILVER_BATCH_STATS("silver", "batch_stats", Lake.SILVER_BATCH_STATS, "trade_date"),
+    SILVER_DAILY_IMPORTED("silver", "daily_imported", Lake.SILVER_DAILY_IMPORTED, null),
+    GOLD_DAILY_BARS("gold", "daily_bars", Lake.GOLD_DAILY_BARS, null),
+    GOLD_INSTRUMENT_SUMMARY("gold", "instrument_summary", Lake.GOLD_INSTRUMENT_SUMMARY, null);
+
+    private final String namespace;
+    private final String name;
+    private final String folder;
+    private final String partitionColumn;
+
+    Id(String namespace, String name, String folder, String partitionColumn) {
+      this.namespace = namespace;
+      this.name = name;
+      this.folder = folder;
+      this.partitionColumn = partitionColumn;
+    }
+
+    /** {@code silver.trades}. */
+    public String qualifiedName() {
+      return namespace + "." + name;
+    }
+
+    public TableIdentifier identifier() {
+      return TableIdentifier.of(namespace, name);
+    }
+
+    /** The table's folder relative to the lake root. */
+    public String folder() {
+      return folder;
+    }
+
+    /** Null for an unpartitioned table. */
+    public String partitionColumn() {
+      return partitionColumn;
+    }
+
+    public boolean silver() {
+      return namespace.equals("silver");
+    }
+
+    /** The Silver tables, which the gate publishes together. */
+    public static List<Id> silverTables() {
+      return java.util.Arrays.stream(values()).filter(Id::silver).toList();
+    }
+  }
+
+  private final String catalogName;
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
+  private final Lake lake;
+  private final Map<String, String> hadoopSettings;
+
+  public LakeTables(String catalogName, String jdbcUrl, String user, String password, Lake lake,
+      Map<String, String> hadoopSettings) {
+    if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
+      throw new IllegalArgumentException("the Iceberg catalog URL must be a JDBC URL (jdbc:postgresql://...), was '"
+          + dev.onering.pipeline.Redaction.credentials(jdbcUrl) + "'; check ONERING_CATALOG_URL");
+    }
+    this.catalogName = catalogName;
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
+    this.lake = lake;
+    this.hadoopSettings = Map.copyOf(hadoopSettings);
+  }
+
+  public String catalogName() {
+    return catalogName;
+  }
+
+  public Lake lake() {
+    return lake;
+  }
+
+  /** The catalog database's URL, for messages (it carries no password: that is a separate setting). */
+  public String jdbcUrl() {
+    return dev.onering.pipeline.Redaction.credentials(jdbcUrl);
+  }
+
+  /** The catalog's properties, as Iceberg's JDBC catalog and Spark's catalog plugin both take them. */
+  public Map<String, String> catalogProperties() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(CatalogProperties.CATALOG_IMPL, JdbcCatalog.class.getName());
+    p.put(CatalogProperties.URI, jdbcUrl);
+    if (user != null) {
+      p.put(JdbcCatalog.PROPERTY_PREFIX + "user", user);
+    }
+    if (password != null) {
+      p.put(JdbcCatalog.PROPERTY_PREFIX + "password", password);
+    }
+    // Views need the V1 catalog table; a fresh database gets it.
+    p.put(JdbcCatalog.PROPERTY_PREFIX + "schema-version", "V1");
+    // Tables are always created with a location in their zone; the warehouse is only Iceberg's
+    // default for a table created without one.
+    p.put(CatalogProperties.WAREHOUSE_LOCATION, location(Lake.Zone.SILVER.dir()));
+    // Never serve a cached table: the gate publishes through the Java API, and Gold must then see
+    // the published main at once.
+    p.put(CatalogProperties.CACHE_ENABLED, "false");
+    return p;
+  }
+
+  /** Registers the catalog in a Spark session (before its first use of it). */
+  public void register(SparkSession spark) {
+    String prefix = "spark.sql.catalog." + catalogName;
+    spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
+    catalogProperties().forEach((k, v) -> spark.conf().set(prefix + "." + k, v));
+  }
+
+  /** {@code <catalog>.silver.trades}, for {@code spark.table} and {@code writeTo}. */
+  public String sparkName(Id id) {
+    return catalogName + "." + id.qualifiedName();
+  }
+
+  /** The Spark name of a branch of the table: {@code <catalog>.silver.trades.branch_audit}. */
+  public String sparkName(Id id, String branch) {
+    return MAIN.equals(branch) ? sparkName(id) : sparkName(id) + ".branch_" + branch;
+  }
+
+  /**
+   * Replaces the rows of {@code branch} that match {@code condition} with {@code rows}, in one
+   * commit (Iceberg's overwrite by filter: the old files of those rows and the new files swap in
+   * one snapshot). The condition must select whole partitions (a date list) or the whole table.
+   */
+  public void overwrite(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, Id id, String branch,
+      org.apache.spark.sql.Column condition) {
+    try {
+      rows.writeTo(sparkName(id, branch)).overwrite(condition);
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException(id.qualifiedName() + " is not in the catalog at " + jdbcUrl()
+          + "; it is created on the first write (create()), so something dropped it meanwhile", e);
+    }
+  }
+
+  private JdbcCatalog catalog;
+
+  /** The catalog through Iceberg's Java API, opened on first use. */
+  public synchronized JdbcCatalog catalog() {
+    if (catalog == null) {
+      JdbcCatalog c = new JdbcCatalog();
+      Configuration conf = new Configuration();
+      hadoopSettings.forEach(conf::set);
+      c.setConf(conf);
+      try {
+        c.initialize(catalogName, catalogProperties());
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("cannot open the Iceberg catalog at " + jdbcUrl() + " (" + e.getMessage()
+            + "); check ONERING_CATALOG_URL / ONERING_CATALOG_USER / ONERING_CATALOG_PASSWORD, and that the"
+            + " database exists", e);
+      }
+      catalog = c;
+    }
+    return catalog;
+  }
+
+  /** The table, if it exists. */
+  public Optional<Table> find(Id id) {
+    JdbcCatalog c = catalog();
+    return c.tableExists(id.identifier()) ? Optional.of(c.loadTable(id.identifier())) : Optional.empty();
+  }
+
+  /**
+   * The table, created when missing with this Spark schema at its folder in the lake. A new table
+   * gets an empty first snapshot on {@code main} (and a Silver table the {@value #AUDIT} branch), so
+   * the refs exist before the first write and "the previous snapshot" always has an id.
+   */
+  public Table create(Id id, StructType sparkSchema) {
+    JdbcCatalog c = catalog();
+    Optional<Table> existing = find(id);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Namespace ns = id.identifier().namespace();
+    if (!c.namespaceExists(ns)) {
+      try {
+        c.createNamespace(ns);
+      } catch (AlreadyExistsException raced) {
+        // Another step created it first.
+      }
+    }
+    Schema schema = SparkSchemaUtil.convert(sparkSchema);
+    PartitionSpec spec = id.partitionColumn() == null ? PartitionSpec.unpartitioned()
+        : PartitionSpec.builderFor(schema).identity(id.partitionColumn()).build();
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put(TableProperties.FORMAT_VERSION, "2");
+    // The writers hand Iceberg each date's rows together and in order (one task per run of dates):
+    // no shuffle before the write, so rows keep the order they were cleaned in.
+    props.put(TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_NONE);
+    props.put(TableProperties.PARQUET_COMPRESSION, "snappy");
+    // Replaced files leave the table at once (copy-on-write): readers and the ClickHouse load see
+    // plain data files, never delete files to merge.
+    props.put(TableProperties.DELETE_MODE, "copy-on-write");
+    props.put(TableProperties.UPDATE_MODE, "copy-on-write");
+    props.put(TableProperties.MERGE_MODE, "copy-on-write");
+    Table t;
+    try {
+      t = c.createTable(id.identifier(), schema, spec, location(id.folder()), props);
+    } catch (AlreadyExistsException raced) {
+      return c.loadTable(id.identifier());
+    }
+    t.newFastAppend().commit();
+    if (id.silver()) {
+      t.manageSnapshots().createBranch(AUDIT, t.currentSnapshot().snapshotId()).commit();
+    }
+    return t;
+  }
+
+  /** A lake folder as Iceberg stores it: an absolute path for a local lake, the URI otherwise. */
+  String location(String relative) {
+    return lake.isLocal() ? lake.path(relative).toAbsolutePath().toString() : lake.uri(relative);
+  }
+
+  /**
+   * Points the audit branch at main's snapshot, discarding what an earlier, unpublished write left
+   * there, so a run audits exactly main plus its own writes.
+   */
+  public void resetAudit(Table t) {
+    t.refresh();
+    long main = t.currentSnapshot().snapshotId();
+    if (t.refs().containsKey(AUDIT)) {
+      if (t.snapshot(AUDIT).snapshotId() != main) { // no commit when there is nothing to discard
+        t.manageSnapshots().replaceBranch(AUDIT, main).commit();
+      }
+    } else {
+      t.manageSnapshots().createBranch(AUDIT, main).commit();
+    }
+  }
+
+  /**
+   * Publishes the audit branch: main fast-forwards to it, so main moves only to a snapshot the gate
+   * saw, and only forward. Returns main's snapshot id afterwards; a table missing returns empty.
+   */
+  public Optional<Long> publish(Id id) {
+    Optional<Table> found = find(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Table t = found.get();
+    if (t.refs().containsKey(AUDIT) && t.snapshot(AUDIT).snapshotId() != t.currentSnapshot().snapshotId()) {
+      t.manageSnapshots().fastForwardBranch(MAIN, AUDIT).commit();
+      t.refresh();
+    }
+    return Optional.of(t.currentSnapshot().snapshotId());
+  }
+
+  /** A ref's snapshot id (branch or tag), if the table and the ref exist. */
+  public Optional<Long> snapshotId(Id id, String ref) {
+    return find(id).map(t -> t.snapshot(ref)).map(Snapshot::snapshotId);
+  }
+
+  /** Each existing table's snapshot id on a ref, by qualified name: what a run report shows. */
+  public Map<String, Long> snapshotIds(List<Id> ids, String ref) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Id id : ids) {
+      snapshotId(id, ref).ifPresent(s -> m.put(id.qualifiedName(), s));
+    }
+    return m;
+  }
+
+  /**
+   * The data files of a ref's snapshot, relative to the lake root, holding the rows of the given
+   * dates (all rows with no dates). Exactly the committed snapshot's files: never a file of a write
+   * that did not commit, nor of a replaced one. A snapshot with delete files is refused; the tables
+   * are copy-on-write and have none.
+   */
+  public List<String> dataFiles(Id id, String ref, List<LocalDate> dates) {
+    Optional<Table> found = find(id);
+    if (found.isEmpty()) {
+      return List.of();
+    }
+    Table t = found.get();
+    if (t.snapshot(ref) == null) {
+      throw new IllegalStateException(id.qualifiedName() + " has no ref '" + ref + "'; its refs are "
+          + t.refs().keySet());
+    }
+    TableScan scan = t.newScan().useRef(ref);
+    if (!dates.isEmpty() && id.partitionColumn() != null) {
+      Expression in = Expressions.in(id.partitionColumn(),
+          dates.stream().map(d -> (Object) Math.toIntExact(d.toEpochDay())).toArray());
+      scan = scan.filter(in);
+    }
+    List<String> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty()) {
+          throw new IllegalStateException(id.qualifiedName() + " snapshot " + t.snapshot(ref).snapshotId()
+              + " has delete files on " + task.file().location() + "; the loads read data files only: rewrite"
+              + " the table's data files (onering maintain)");
+        }
+        files.add(relative(task.file().location()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot plan the files of " + id.qualifiedName() + ": " + e.getMessage(), e);
+    }
+    return List.copyOf(new TreeSet<>(files));
+  }
+
+  /** The dates a ref's snapshot holds, for a table partitioned by date. */
+  public List<LocalDate> dates(Id id, String ref) {
+    TreeSet<LocalDate> dates = new TreeSet<>();
+    Optional<Table> found = find(id);
+    if (found.isEmpty() || id.partitionColumn() == null) {
+      return List.of();
+    }
+    Table t = found.get();
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().useRef(ref).planFiles()) {
+      for (FileScanTask task : tasks) {
+        Object v = task.file().partition().get(0, Object.class);
+        dates.add(LocalDate.ofEpochDay(((Number) v).longValue()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot plan the files of " + id.qualifiedName() + ": " + e.getMessage(), e);
+    }
+    return List.copyOf(dates);
+  }
+
+  /** A file location of the catalog as a path relative to the lake root. */
+  public String relative(String location) {
+    String loc = location;
+    if (lake.isLocal()) {
+      if (loc.startsWith("file:")) {
+        loc = java.net.URI.create(loc).getPath();
+      }
+      String root = lake.path("").toAbsolutePath().toString();
+      if (loc.startsWith(root + "/")) {
+        return loc.substring(root.length() + 1);
+      }
+    } else {
+      String root = lake.uri("");
+      String prefix = lake.zonesAreBuckets() ? root : root + "/";
+      if (loc.startsWith(prefix)) {
+        return loc.substring(prefix.length());
+      }
+    }
+    throw new IllegalStateException("the table file " + location + " is outside the lake " + lake.root()
+        + "; the catalog and the lake setting disagree (check ONERING_LAKE and ONERING_CATALOG_URL)");
+  }
+
+  @Override
+  public synchronized void close() {
+    if (catalog != null) {
+      catalog.close();
+      catalog = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    // Never the password.
+    return "LakeTables[" + catalogName + " at " + jdbcUrl() + ", lake " + lake.root() + "]";
+  }
+}
