@@ -955,15 +955,7 @@ def ml_smoke(native: Native, date: str | None, timeout: float) -> int:
                              f"{register.get('version')}")
         except (OSError, ValueError, urllib.error.URLError) as e:
             verdict.fail(f"BentoML /predict for {online[0]} failed: {e}")
-    for n in verdict.notes:
-        print(f"  {n}")
-    if verdict.ok:
-        print(f"\nML SMOKE PASSED: {ML_DAG_ID} ran every step and the model service predicts.")
-        return 0
-    print("\nML SMOKE FAILED:", file=sys.stderr)
-    for f in verdict.failures:
-        print(f"  - {f}", file=sys.stderr)
-    return 1
+    return verdict.report("ML SMOKE", f"{ML_DAG_ID} ran every step and the model service predicts.")
 
 
 def smoke(args) -> int:

@@ -265,6 +265,18 @@ class Verdict:
     def ok(self) -> bool:
         return not self.failures
 
+    def report(self, label: str, passed: str) -> int:
+        """Prints the notes, then `<label> PASSED: <passed>` or the failures on stderr; the exit code."""
+        for n in self.notes:
+            print(f"  {n}")
+        if self.ok:
+            print(f"\n{label} PASSED: {passed}")
+            return 0
+        print(f"\n{label} FAILED:", file=sys.stderr)
+        for f in self.failures:
+            print(f"  - {f}", file=sys.stderr)
+        return 1
+
 
 def check_results(tasks: list[dict], results: dict[str, object], verdict: Verdict) -> None:
     """Every task succeeded with a contract result; rows flowed; no quality gate failed."""
@@ -530,15 +542,7 @@ def run_smoke(target: SmokeTarget, date: str | None = None, timeout: float = 180
         verdict.fail(f"Postgres count failed: {e}")
 
     print()
-    for n in verdict.notes:
-        print(f"  {n}")
-    if verdict.ok:
-        print(f"\nSMOKE PASSED: Bronze to Gold for {run_date} through Airflow, counts and quality checked.")
-        return 0
-    print("\nSMOKE FAILED:", file=sys.stderr)
-    for f in verdict.failures:
-        print(f"  - {f}", file=sys.stderr)
-    return 1
+    return verdict.report("SMOKE", f"Bronze to Gold for {run_date} through Airflow, counts and quality checked.")
 
 
 def main(argv=None) -> int:

@@ -242,3 +242,15 @@ def test_a_skipped_step_fails_the_smoke_with_its_reason(airflow):
                                                        details={"reason": "no .csv files under s3a://landing/ohlcv_csv yet"}))
     failures = run_smoke(airflow).failures
     assert "step ingest-csv: status skipped: no .csv files under s3a://landing/ohlcv_csv yet" in failures, failures
+
+
+def test_a_verdict_reports_its_notes_then_passes_or_lists_its_failures_on_stderr(capsys):
+    verdict = stack.Verdict(notes=["rows = 3"])
+    assert verdict.report("SMOKE", "all good.") == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines() == ["  rows = 3", "", "SMOKE PASSED: all good."] and out.err == ""
+
+    verdict.fail("task gold ended failed")
+    assert verdict.report("ML SMOKE", "never printed") == 1
+    out = capsys.readouterr()
+    assert "PASSED" not in out.out and out.err.splitlines() == ["", "ML SMOKE FAILED:", "  - task gold ended failed"]
