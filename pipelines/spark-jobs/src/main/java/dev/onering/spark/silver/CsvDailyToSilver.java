@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -29,7 +30,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -61,6 +64,14 @@ public final class CsvDailyToSilver {
           .add("detail", DataTypes.StringType, true)
           .add("raw", DataTypes.StringType, true);
 
+  /** The columns of an imported daily row, as {@code silver.daily_imported} holds them. */
+  private static final List<String> IMPORTED_COLUMNS = List.of(
+      "symbol", "trade_date", "open", "high", "low", "close", "volume", "ingest_date", "source_file", "line");
+
+  /** Imported daily rows, as {@code silver.daily_imported} holds them: the parse's own fields. */
+  public static final StructType DAILY_IMPORTED =
+      new StructType(IMPORTED_COLUMNS.stream().map(PARSED::apply).toArray(StructField[]::new));
+
   public record Result(long files, long rows, long kept, long quarantined, Map<String, Long> quarantineByReason,
       List<String> examples) {}
 
@@ -78,21 +89,9 @@ public final class CsvDailyToSilver {
         .filter(col("kind").equalTo("bar"))
         .withColumn("rank", row_number().over(newestFirst))
         .filter(col("rank").equalTo(1))
-        .select("symbol", "trade_date", "open", "high", "low", "close", "volume", "ingest_date", "source_file", "line");
+        .select(IMPORTED_COLUMNS.stream().map(functions::col).toArray(Column[]::new));
   }
 
-  /** Imported daily rows, as {@code silver.daily_imported} holds them. */
-  public static final StructType DAILY_IMPORTED = new StructType()
-      .add("symbol", DataTypes.StringType, true)
-      .add("trade_date", DataTypes.DateType, true)
-      .add("open", DataTypes.DoubleType, true)
-      .add("high", DataTypes.DoubleType, true)
-      .add("low", DataTypes.DoubleType, true)
-      .add("close", DataTypes.DoubleType, true)
-      .add("volume", DataTypes.DoubleType, true)
-      .add("ingest_date", DataTypes.DateType, false)
-      .add("source_file", DataTypes.StringType, false)
-      .add("line", DataTypes.LongType, false);
 
   /**
    * The step: {@code silver.daily_imported} replaced whole, in one commit on the table's
