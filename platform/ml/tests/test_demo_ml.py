@@ -90,6 +90,7 @@ def csv_lake(tmp_path_factory) -> Path:
     ingest = onering("ingest", "csv", "--csv-dir", str(prices), "--run-date", "2026-05-01", *common)
     assert ingest["rows_out"] == len(SYMBOLS)
     onering("silver-csv", *common)
+    onering("quality-silver", *common)  # publishes the import (write-audit-publish)
     onering("gold", *common)
     onering("publish-gold", *common)
     assert onering("features", *common)["rows_out"] == len(SYMBOLS) * WEEKDAYS
