@@ -38,7 +38,9 @@ def test_step_arguments_follow_the_contract():
 
 def test_light_steps_run_the_cli_jar_with_its_lib_folder():
     cmd = steps.java_command(["silver", "--run-date", "2026-09-01"], "/opt/onering", "-Xmx512m -Dx=1")
-    assert cmd[:3] == ["java", "-Xmx512m", "-Dx=1"]
+    opens = list(steps.LIGHT_JVM_OPENS)
+    assert cmd[:3 + len(opens)] == ["java", *opens, "-Xmx512m", "-Dx=1"]
+    assert "--add-opens=java.base/java.nio=ALL-UNNAMED" in opens, "Iceberg's Parquet/Arrow readers need it"
     assert cmd[cmd.index("-cp") + 1] == "/opt/onering/onering-cli.jar:/opt/onering/lib/*"
     assert cmd[cmd.index("-cp") + 2] == "dev.onering.cli.OneRing"
 

@@ -67,9 +67,15 @@ def step_args(command, run_date: str | None, result_file: str | None = None) -> 
     return args
 
 
+# What ops/scripts/onering opens for every step: the light steps read Iceberg tables (publish-gold
+# reads Gold's snapshot), whose Parquet/Arrow readers reach into java.nio's buffers.
+LIGHT_JVM_OPENS = ("--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED")
+
+
 def java_command(args: list[str], home: str = ONERING_HOME, java_opts: str = "") -> list[str]:
     """The `java` invocation for a light step, with the CLI jar and its lib/ on the classpath."""
-    return ["java", *java_opts.split(), "-cp", f"{home}/onering-cli.jar:{home}/lib/*", MAIN_CLASS, *args]
+    return ["java", *LIGHT_JVM_OPENS, *java_opts.split(), "-cp", f"{home}/onering-cli.jar:{home}/lib/*",
+            MAIN_CLASS, *args]
 
 
 def python_env(environ: dict[str, str], venv: str, venvs: str, home: str) -> dict[str, str]:
