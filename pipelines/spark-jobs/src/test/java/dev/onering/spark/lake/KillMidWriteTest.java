@@ -44,17 +44,23 @@ class KillMidWriteTest extends SparkTestBase {
 
   @TempDir Path dir;
 
-  @Test
-  void silverKilledBeforeItsCommitLeavesThePreviousSnapshotWholeAndARerunCompletesIt() throws Exception {
-    Lake lake = Lake.at(dir.resolve("lake"));
-    SimulationConfig config = SimulationConfig.defaults().withSize(4, 3, 3000);
+  /** Bronze simulated with this config, written to Silver and published: the state a kill must keep. */
+  private List<LocalDate> publishedSilver(Lake lake, SimulationConfig config, LakeTables tables) throws Exception {
     new MarketSimulator(config, ReferenceData.standard()).run(new BronzeWriter(lake, 5000, null));
     List<LocalDate> dates = Stream.iterate(config.startDate(), d -> d.plusDays(1)).limit(config.days()).toList();
-    LakeTables tables = tables(lake);
     BronzeToSilver.run(spark, tables, dates);
     for (LakeTables.Id id : LakeTables.Id.silverTables()) {
       tables.publish(id);
     }
+    return dates;
+  }
+
+  @Test
+  void silverKilledBeforeItsCommitLeavesThePreviousSnapshotWholeAndARerunCompletesIt() throws Exception {
+    Lake lake = Lake.at(dir.resolve("lake"));
+    SimulationConfig config = SimulationConfig.defaults().withSize(4, 3, 3000);
+    LakeTables tables = tables(lake);
+    List<LocalDate> dates = publishedSilver(lake, config, tables);
     long before = tables.snapshotId(LakeTables.Id.SILVER_TRADES, LakeTables.MAIN).orElseThrow();
     Fingerprint rows = fingerprint(tables, LakeTables.Id.SILVER_TRADES);
     assertThat(rows.count()).isPositive();
@@ -81,13 +87,8 @@ class KillMidWriteTest extends SparkTestBase {
   void goldKilledBeforeItsCommitLeavesThePreviousSnapshotWholeAndARerunCompletesIt() throws Exception {
     Lake lake = Lake.at(dir.resolve("lake"));
     SimulationConfig config = SimulationConfig.defaults().withSize(3, 4, 400);
-    new MarketSimulator(config, ReferenceData.standard()).run(new BronzeWriter(lake, 5000, null));
-    List<LocalDate> dates = Stream.iterate(config.startDate(), d -> d.plusDays(1)).limit(config.days()).toList();
     LakeTables tables = tables(lake);
-    BronzeToSilver.run(spark, tables, dates);
-    for (LakeTables.Id id : LakeTables.Id.silverTables()) {
-      tables.publish(id);
-    }
+    List<LocalDate> dates = publishedSilver(lake, config, tables);
     SilverToGold.run(spark, tables);
     long before = tables.snapshotId(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.MAIN).orElseThrow();
     Fingerprint rows = fingerprint(tables, LakeTables.Id.GOLD_DAILY_BARS);
