@@ -19,5 +19,5 @@ native-status: ## Each native service with its pid, URL and log
 native-smoke: ## `make smoke` on the native stack: starts it if needed, one Airflow-driven Bronze-to-Gold run, then the ML DAG and a prediction, stops what it started
 	@$(NATIVE) smoke
 
-native-test: ## The native tier of make test: up, smoke (medallion, then ML), DAG tests in Airflow's venv (DagBag, Flink deploy), down
+native-test: ## The native tier of make test: up, the medallion smoke, then the ML smoke with the DAG tests (DagBag, Flink deploy) beside it, down
 	@$(NATIVE) test
