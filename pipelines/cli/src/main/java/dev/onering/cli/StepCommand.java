@@ -94,8 +94,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "silver", mixinStandardHelpOptions = true,
-      description = {"Clean Bronze ticks into the Silver Iceberg tables trades, bars_1m and batch_stats (Spark); quarantine the",
-          "rest with a reason. Writes the tables' audit branch, one commit per table that replaces the dates' rows: a",
+      description = {"Clean Bronze ticks into the Silver Iceberg tables trades, bars_1m and batch_stats (Spark).",
+          "What fails a rule goes to quarantine with its reason. Writes the tables' audit branch, one commit per table that replaces the dates' rows: a",
           "re-run never duplicates, a crash changes nothing. quality-silver publishes it. Rules: docs/cleaning-rules.md."})
   static final class Silver extends StepCommand {
     @Override
@@ -105,8 +105,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "silver-csv", mixinStandardHelpOptions = true,
-      description = {"Validate imported daily OHLCV rows into the Silver Iceberg table daily_imported (Spark), on its audit branch;",
-          "quarantine bad rows naming file, line and field."})
+      description = {"Validate imported daily OHLCV rows into the Silver Iceberg table daily_imported (Spark).",
+          "Writes its audit branch; bad rows go to quarantine naming file, line and field."})
   static final class SilverCsv extends StepCommand {
     @Override
     String stepId() {
@@ -115,8 +115,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "load-silver", mixinStandardHelpOptions = true,
-      description = {"Replace the dates' partitions of the ClickHouse tables silver.trades, silver.bars_1m and silver.batch_stats",
-          "with the data files of the Iceberg tables' published snapshot (main): never a file of an unpublished write.",
+      description = {"Load published Silver into ClickHouse, replacing the dates' partitions.",
+          "The tables silver.trades, silver.bars_1m and silver.batch_stats get the data files of the Iceberg tables' published snapshot (main): never a file of an unpublished write.",
           "Into chDB under --data-dir, or the server at ONERING_CLICKHOUSE_URL (ONERING_CLICKHOUSE_USER/_PASSWORD)."})
   static final class LoadSilver extends StepCommand {
     @Override
@@ -126,8 +126,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "quality-silver", mixinStandardHelpOptions = true,
-      description = {"The quality gate in front of Gold (write-audit-publish): validate the Bronze, Silver and batch-stats suites",
-          "(platform/quality/great_expectations/expectations) on the dates' rows of the Silver tables' audit branch.",
+      description = {"The quality gate in front of Gold: validate Silver's audit branch, and publish it if it passes.",
+          "Write-audit-publish: the Bronze, Silver and batch-stats suites (platform/quality/great_expectations/expectations) run on the dates' rows of the Silver tables' audit branch.",
           "A pass publishes Silver (main fast-forwards to the audit branch). A critical failure publishes nothing,",
           "exits 1 listing the failures and says 'not published'; the runner then skips load-silver, gold and publish-gold.",
           "Results go to gold.quality_results, the lake (quality/validations/) and the JSON result (docs/quality.md)."})
@@ -139,8 +139,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "maintain", mixinStandardHelpOptions = true,
-      description = {"Maintain the Silver and Gold Iceberg tables: compact each table's small data files into fewer, and",
-          "expire its snapshots beyond the last --retain-last, deleting the files only they held, so re-runs do not",
+      description = {"Compact the Silver and Gold Iceberg tables and expire their old snapshots.",
+          "Each table's small data files become fewer; snapshots beyond the last --retain-last, deleting the files only they held, so re-runs do not",
           "grow the lake without bound. The result lists each table's snapshot id and what was removed.",
           "Run it between pipeline runs: a Silver table with an unpublished write on its audit branch is skipped."})
   static final class Maintain extends StepCommand {
@@ -160,8 +160,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "gold", mixinStandardHelpOptions = true,
-      description = {"Build Gold from all of published Silver: daily bars, returns, SMA-20, z-score, volatility, RSI-14, instrument",
-          "summary (docs/metrics.md), into the Iceberg tables gold.daily_bars and gold.instrument_summary, each replaced in one commit."})
+      description = {"Build Gold from all of published Silver.",
+          "Daily bars, returns, SMA-20, z-score, volatility, RSI-14 and the instrument summary (docs/metrics.md), into the Iceberg tables gold.daily_bars and gold.instrument_summary, each replaced in one commit."})
   static final class Gold extends StepCommand {
     @Override
     String stepId() {
@@ -170,8 +170,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "publish-gold", mixinStandardHelpOptions = true,
-      description = {"Replace the Postgres gold tables with the Gold Iceberg tables' current snapshot in one transaction;",
-          "readers never see half a publish.",
+      description = {"Replace the Postgres gold tables with the Gold Iceberg tables' current snapshot.",
+          "One transaction: readers never see half a publish.",
           "The Gold expectation suites run inside that transaction: a critical failure rolls it back, Gold stays as it was."})
   static final class PublishGold extends StepCommand {
     @Override
@@ -181,8 +181,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "features", mixinStandardHelpOptions = true,
-      description = {"Build the feature table of pipelines/spec/features.yaml from Gold daily bars (Spark): returns, volatility,",
-          "z-score, RSI, volume ratio, calendar and the forward label, into gold/features_daily and Postgres gold.features_daily.",
+      description = {"Build the feature table of pipelines/spec/features.yaml from Gold daily bars (Spark).",
+          "Returns, volatility, z-score, RSI, volume ratio, calendar and the forward label, into gold/features_daily and Postgres gold.features_daily.",
           "Always the whole table, replaced when complete: running it again never duplicates a row (docs/ml.md)."})
   static final class Features extends StepCommand {
     @Override
@@ -192,8 +192,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true,
-      description = {"Train XGBoost on the feature table by walk-forward folds, scored per fold against the majority class and",
-          "the z-score rule; write the model (XGBoost JSON) and training.json to gold/ml/models/onering/<run-id>/ (docs/ml.md)."})
+      description = {"Train XGBoost on the feature table by walk-forward folds.",
+          "Each fold is scored against the majority class and the z-score rule; writes the model (XGBoost JSON) and training.json to gold/ml/models/onering/<run-id>/ (docs/ml.md)."})
   static final class Train extends StepCommand {
     @Override
     String stepId() {
@@ -202,8 +202,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "register", mixinStandardHelpOptions = true,
-      description = {"Log the newest trained model to MLflow (ONERING_MLFLOW_URL): params, per-fold and overall metrics, tags, the",
-          "model as an MLflow model; register a version of 'onering' and move the alias 'champion' to it only when it beats",
+      description = {"Log the newest trained model to MLflow (ONERING_MLFLOW_URL) and register it.",
+          "Params, per-fold and overall metrics, tags, the model as an MLflow model; registers a version of 'onering' and moves the alias 'champion' to it only when it beats",
           "the current champion on the holdout."})
   static final class Register extends StepCommand {
     @Override
@@ -213,8 +213,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "drift", mixinStandardHelpOptions = true,
-      description = {"Feature drift with Evidently between the newest model's training window and the days after it. Runs",
-          "platform/ml/drift/drift.py (ONERING_DRIFT_SCRIPT) in .cache/venvs/evidently (ONERING_VENVS; make py-setup makes it);",
+      description = {"Feature drift with Evidently between the newest model's training window and the days after it.",
+          "Runs platform/ml/drift/drift.py (ONERING_DRIFT_SCRIPT) in .cache/venvs/evidently (ONERING_VENVS; make py-setup makes it);",
           "keeps drift.html, drift.json and drift_table.json in gold/ml/drift/<run-id>/."})
   static final class Drift extends StepCommand {
     @Override
@@ -235,8 +235,8 @@ abstract class StepCommand implements Callable<Integer> {
   }
 
   @Command(name = "csv", mixinStandardHelpOptions = true,
-      description = {"Copy daily OHLCV CSV files (date,open,high,low,close,volume[,symbol]) as received into",
-          "bronze/ohlcv_csv/ingest_date=D/. The symbol is the file name up to its first dot or underscore unless a symbol column says otherwise.",
+      description = {"Copy daily OHLCV CSV files (date,open,high,low,close,volume[,symbol]) into Bronze as received.",
+          "They land in bronze/ohlcv_csv/ingest_date=D/. The symbol is the file name up to its first dot or underscore unless a symbol column says otherwise.",
           "The folder is local or an s3a URI (the stack's landing bucket, s3a://landing/ohlcv_csv)."})
   static final class IngestCsv extends StepCommand {
     @Option(names = "--csv-dir", paramLabel = "DIR",

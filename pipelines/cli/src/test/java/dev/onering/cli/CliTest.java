@@ -80,6 +80,21 @@ class CliTest {
   }
 
   @Test
+  void theCommandListShowsEachCommandsWholeFirstSentence() {
+    // `onering --help` lists each subcommand with the first line of its description only: a line
+    // that breaks a sentence there reads as "... and write".
+    for (List<String> c : allCommands(OneRing.commandLine(), List.of())) {
+      CommandLine sub = OneRing.commandLine();
+      for (String name : c) {
+        sub = sub.getSubcommands().get(name);
+      }
+      String[] description = sub.getCommandSpec().usageMessage().description();
+      assertThat(description).as(String.join(" ", c)).isNotEmpty();
+      assertThat(description[0].strip()).as(String.join(" ", c)).endsWith(".");
+    }
+  }
+
+  @Test
   void everyStepOfTheSpecIsACommandAndAStep() {
     CommandLine cl = OneRing.commandLine();
     for (PipelineSpec.Step s : PipelineSpec.medallion().steps()) {

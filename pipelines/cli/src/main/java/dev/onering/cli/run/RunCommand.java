@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
  * step whose dependency failed is skipped, not run on stale input.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run every step of the pipeline locally (the embedded runtime) and write",
-        "out/runs/<run-id>/report.json and report.html. The dataset options shape the simulated data."})
+    description = {"Run every step of the pipeline locally (the embedded runtime), with a report.",
+        "Writes out/runs/<run-id>/report.json and report.html. The dataset options shape the simulated data."})
 public final class RunCommand implements Callable<Integer> {
 
   @Mixin Options.Common common;
