@@ -140,7 +140,7 @@ abstract class StepCommand implements Callable<Integer> {
 
   @Command(name = "maintain", mixinStandardHelpOptions = true,
       description = {"Compact the Silver and Gold Iceberg tables and expire their old snapshots.",
-          "Each table's small data files become fewer; snapshots beyond the last --retain-last, deleting the files only they held, so re-runs do not",
+          "Each table's small data files become fewer, and its snapshots beyond the last --retain-last expire, deleting the files only they held, so re-runs do not",
           "grow the lake without bound. The result lists each table's snapshot id and what was removed.",
           "Run it between pipeline runs: a Silver table with an unpublished write on its audit branch is skipped."})
   static final class Maintain extends StepCommand {
