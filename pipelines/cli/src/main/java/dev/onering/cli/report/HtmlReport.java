@@ -234,6 +234,10 @@ public final class HtmlReport {
         if (s.status() == StepResult.Status.skipped && s.details() != null && s.details().get("reason") instanceof String why) {
           h.append("<span class=\"muted small\">").append(esc(why)).append("</span>");
         } else if (s.details() != null && !s.details().isEmpty()) {
+          // A step may sum its result up in a line (gold: what changed since the previous run).
+          if (s.details().get("headline") instanceof String headline) {
+            h.append("<div class=\"muted small step-headline\">").append(esc(headline)).append("</div>");
+          }
           h.append("<details><summary>details</summary><pre>").append(Html.prettyJson(s.details())).append("</pre></details>");
         }
         if (s.quality() != null) {

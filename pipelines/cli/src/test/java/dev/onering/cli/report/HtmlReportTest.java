@@ -90,6 +90,9 @@ class HtmlReportTest {
     assertThat(silver.select("td").eachText()).contains("36,120", "35,802", "318", "8.4 s", "success");
     assertThat(silver.selectFirst("details pre").text()).contains("\"duplicate\" : 141");
     assertThat(doc.selectFirst("#steps tr[data-step=ingest-csv] .badge").text()).isEqualTo("skipped");
+    assertThat(doc.selectFirst("#steps tr[data-step=gold] .step-headline").text())
+        .isEqualTo("Gold since the previous run: daily bars 4 added, 0 removed, 2 changed");
+    assertThat(silver.selectFirst(".step-headline")).as("a step without a headline shows none").isNull();
   }
 
   @Test

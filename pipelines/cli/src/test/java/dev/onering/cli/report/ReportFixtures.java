@@ -53,7 +53,8 @@ final class ReportFixtures {
         step("generate", Status.success, 900, 2_400, 0, 36_120, 0, Map.of("files", 1), null),
         step("ingest-csv", Status.skipped, 3_300, 0, 0, 0, 0, null, null),
         step("silver", Status.success, 3_400, 8_421, 36_120, 35_802, 318, silverDetails, null),
-        step("gold", Status.success, 11_900, 5_100, 35_802, 80, 0, null, null));
+        step("gold", Status.success, 11_900, 5_100, 35_802, 80, 0,
+            Map.of("daily_rows", 80, "headline", "Gold since the previous run: daily bars 4 added, 0 removed, 2 changed"), null));
 
     Map<String, Long> layers = new LinkedHashMap<>();
     layers.put("bronze", 36_120L);

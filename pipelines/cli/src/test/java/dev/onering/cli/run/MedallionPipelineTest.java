@@ -95,10 +95,20 @@ class MedallionPipelineTest {
     return b.toString();
   }
 
+  private static JsonNode goldStep(JsonNode report) {
+    for (JsonNode step : report.path("steps")) {
+      if (step.path("step").asText().equals("gold")) {
+        return step;
+      }
+    }
+    throw new AssertionError("no gold step in the report");
+  }
+
   @Test
   @Order(1)
   void theReportHasEveryLayerAndEveryStepSucceeded() {
     assertThat(firstReport.get("status").asText()).isEqualTo("success");
+    assertThat(goldStep(firstReport).path("details").path("headline").asText()).isEqualTo("Gold's first build in this lake");
     for (String layer : List.of("bronze", "silver", "gold", "quarantine")) {
       assertThat(firstReport.get("layers").get(layer).asLong()).as(layer).isPositive();
     }
@@ -240,6 +250,18 @@ class MedallionPipelineTest {
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), 0)) {
       assertThat(GoldReader.readDaily(pg.connection())).isEqualTo(before);
     }
+    // The gold step itself compares the Gold it wrote with the previous run's, read by time travel.
+    JsonNode gold = goldStep(Json.MAPPER.readTree(dir.resolve("out/runs/it-2/report.json").toFile()));
+    assertThat(gold.path("details").path("headline").asText()).isEqualTo("Gold unchanged since the previous run");
+    JsonNode since = gold.path("details").path("since_previous_run");
+    assertThat(since.path("snapshots").path("gold.daily_bars").asLong())
+        .isEqualTo(goldStep(firstReport).path("details").path("snapshots").path("gold.daily_bars").asLong());
+    for (String table : List.of("gold.daily_bars", "gold.instrument_summary")) {
+      assertThat(since.path(table).path("added").asLong()).as(table).isZero();
+      assertThat(since.path(table).path("removed").asLong()).as(table).isZero();
+      assertThat(since.path(table).path("changed").asLong()).as(table).isZero();
+    }
+    assertThat(since.path("gold.daily_bars").path("unchanged").asLong()).isEqualTo(before.size());
     try (ChDbSilverStore store = ChDbSilverStore.open(data.resolve("clickhouse"))) {
       assertThat(count(store, "silver.trades")).isEqualTo(tradesBefore);
       assertThat(count(store, "silver.bars_1m")).isEqualTo(barsBefore);
