@@ -7,6 +7,7 @@ import dev.onering.stream.job.BarRecord;
 import dev.onering.stream.job.PulsarTickJob;
 import dev.onering.stream.job.StreamSettings;
 import dev.onering.stream.job.TickPipeline;
+import dev.onering.stream.pulsar.PackedLines;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.pulsar.TickPublisher;
 import dev.onering.stream.sink.ForEachSink;
@@ -28,6 +29,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Messages;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
@@ -44,8 +46,11 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
  *
  * <ol>
  *   <li><b>Broker</b>: the product's publisher sends every line to a scratch topic with the ticks
- *       topic's partitions while a plain consumer reads them back; ticks per second from the first
- *       send to the last receive.
+ *       topic's partitions, packed as the job's ticks are, while a plain consumer reads them back
+ *       and splits the messages into lines as the job's source does; ticks per second from the
+ *       first send to the last receive. This is the yardstick: the broker moving the same ticks the
+ *       same way. The same again with one line per message (what the job's ticks were before they
+ *       were packed) shows what packing buys the broker alone.
  *   <li><b>Job, as fast as possible</b>: the streaming job runs as in the demo (lake, ClickHouse,
  *       output topics) while the first day is published with no rate limit; ticks per second from
  *       the first send to the moment the last of them is counted in a closed bar.
@@ -59,9 +64,10 @@ public final class StreamBench {
   /**
    * @param paceRate ticks per second in the paced phase
    * @param parallelism Flink parallelism, as in the demo
+   * @param linesPerMessage how the publisher packs lines, for the job and for the reference alike
    */
   public record Settings(SimulationConfig simulation, double paceRate, int parallelism, Path lake,
-      SilverStoreTarget clickhouse) {}
+      SilverStoreTarget clickhouse, int linesPerMessage) {}
 
   /**
    * Rate from the first send to the last tick out of the far end, and the CPU both processes spent
@@ -92,11 +98,14 @@ public final class StreamBench {
   public record Latency(double rate, int minutes, double p50, double p90, double p99, double max) {}
 
   /**
+   * @param broker the broker alone, lines packed as the job's are: the yardstick
+   * @param brokerOneLine the broker alone, one line per message; null when the job's are not packed
+   *     (it would be the same as {@code broker})
    * @param pacedCost the paced phase's ticks, from its first send until the job went quiet, and the
    *     CPU spent: what a steady rate costs, rather than the most the machine can take
    */
-  public record Result(Throughput broker, Throughput job, double publishPerSecond, Latency paced,
-      Throughput pacedCost, long lateTrades, long quarantined) {
+  public record Result(Throughput broker, Throughput brokerOneLine, Throughput job, double publishPerSecond,
+      Latency paced, Throughput pacedCost, long lateTrades, long quarantined) {
 
     /** The job's sustained rate as a share of the broker's. */
     public double jobToBroker() {
@@ -150,10 +159,20 @@ public final class StreamBench {
         PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build()) {
       StreamTopics.ensure(admin);
       String reference = StreamTopics.TICKS + "-bench-reference";
-      progress.accept(String.format("broker alone, warm-up: %,d ticks", warmUp.lines().size()));
-      brokerAlone(client, admin, reference + "-warm-up", warmUp, brokerPid);
-      progress.accept(String.format("broker alone: %,d ticks through %s", fast.lines().size(), reference));
-      Throughput broker = brokerAlone(client, admin, reference, fast, brokerPid);
+      int packed = settings.linesPerMessage();
+      Throughput brokerOneLine = null;
+      if (packed > 1) {
+        progress.accept(String.format("broker alone, one line per message, warm-up: %,d ticks", warmUp.lines().size()));
+        brokerAlone(client, admin, reference + "-one-line-warm-up", warmUp, 1, brokerPid);
+        progress.accept(String.format("broker alone, one line per message: %,d ticks", fast.lines().size()));
+        brokerOneLine = brokerAlone(client, admin, reference + "-one-line", fast, 1, brokerPid);
+      }
+      progress.accept(String.format("broker alone, up to %d lines per message, warm-up: %,d ticks", packed,
+          warmUp.lines().size()));
+      brokerAlone(client, admin, reference + "-warm-up", warmUp, packed, brokerPid);
+      progress.accept(String.format("broker alone, up to %d lines per message: %,d ticks through %s", packed,
+          fast.lines().size(), reference));
+      Throughput broker = brokerAlone(client, admin, reference, fast, packed, brokerPid);
 
       JobCounters.reset();
       StreamExecutionEnvironment env =
@@ -171,14 +190,14 @@ public final class StreamBench {
       try {
         awaitRunning(job);
         progress.accept(String.format("job, warm-up: %,d ticks", warmUp.lines().size()));
-        publish(client, warmUp, 0, new long[warmUp.lines().size()]);
+        publish(client, warmUp, 0, packed, new long[warmUp.lines().size()]);
         long before = awaitQuiet(0);
 
         progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
         long[] sentAt = new long[fast.lines().size()];
         double cpu0 = cpuSeconds(brokerPid);
         long t0 = System.nanoTime();
-        TickPublisher.Result published = publish(client, fast, 0, sentAt);
+        TickPublisher.Result published = publish(client, fast, 0, packed, sentAt);
         long trades = awaitQuiet(before);
         // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
         Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
@@ -190,12 +209,12 @@ public final class StreamBench {
         long[] pacedSentAt = new long[paced.lines().size()];
         double pacedCpu0 = cpuSeconds(brokerPid);
         long pacedT0 = System.nanoTime();
-        publish(client, paced, settings.paceRate(), pacedSentAt);
+        publish(client, paced, settings.paceRate(), packed, pacedSentAt);
         awaitQuiet(trades);
         Throughput pacedCost = new Throughput(paced.lines().size(), (JobCounters.lastClosedNanos - pacedT0) / 1e9,
             cpuSeconds(brokerPid) - pacedCpu0, load());
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
-        return new Result(broker, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
+        return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
             JobCounters.QUARANTINED.get());
       } finally {
         job.cancel().get(1, TimeUnit.MINUTES);
@@ -224,8 +243,8 @@ public final class StreamBench {
     return days;
   }
 
-  private Throughput brokerAlone(PulsarClient client, PulsarAdmin admin, String topic, Day day, long brokerPid)
-      throws Exception {
+  private Throughput brokerAlone(PulsarClient client, PulsarAdmin admin, String topic, Day day, int linesPerMessage,
+      long brokerPid) throws Exception {
     admin.topics().createPartitionedTopic(topic, StreamTopics.TICKS_PARTITIONS_DEFAULT);
     int n = day.lines().size();
     AtomicLong received = new AtomicLong();
@@ -239,7 +258,12 @@ public final class StreamBench {
         try {
           while (received.get() < n) {
             Messages<byte[]> batch = consumer.batchReceive();
-            received.addAndGet(batch.size());
+            long lines = 0;
+            for (Message<byte[]> m : batch) {
+              // Split into lines as the job's source does: that is part of moving a packed tick.
+              lines += PackedLines.forEachLine(m.getValue(), (line, number) -> { });
+            }
+            received.addAndGet(lines);
             consumer.acknowledgeAsync(batch);
             lastReceive[0] = System.nanoTime();
           }
@@ -251,7 +275,8 @@ public final class StreamBench {
       reader.start();
       double cpu0 = cpuSeconds(brokerPid);
       long t0 = System.nanoTime();
-      try (TickPublisher publisher = TickPublisher.open(client, TickPublisher.Settings.defaults().withTopic(topic))) {
+      try (TickPublisher publisher = TickPublisher.open(client,
+          TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage))) {
         for (String line : day.lines()) {
           publisher.send(line);
         }
@@ -265,9 +290,10 @@ public final class StreamBench {
     }
   }
 
-  private static TickPublisher.Result publish(PulsarClient client, Day day, double rate, long[] sentAt)
-      throws Exception {
-    try (TickPublisher publisher = TickPublisher.open(client, TickPublisher.Settings.defaults().withRate(rate))) {
+  private static TickPublisher.Result publish(PulsarClient client, Day day, double rate, int linesPerMessage,
+      long[] sentAt) throws Exception {
+    try (TickPublisher publisher = TickPublisher.open(client,
+        TickPublisher.Settings.defaults().withRate(rate).withLinesPerMessage(linesPerMessage))) {
       List<String> lines = day.lines();
       for (int i = 0; i < lines.size(); i++) {
         sentAt[i] = System.currentTimeMillis() * 1_000L;
