@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,9 +105,12 @@ public final class StreamBench {
    *     (it would be the same as {@code broker})
    * @param pacedCost the paced phase's ticks, from its first send until the job went quiet, and the
    *     CPU spent: what a steady rate costs, rather than the most the machine can take
+   * @param refiredBars minutes whose first bar (revision 0) became visible more than once: the job
+   *     replayed from a checkpoint after a failure, which a benchmark run should not see; counted
+   *     once in the delays
    */
   public record Result(Throughput broker, Throughput brokerOneLine, Throughput job, double publishPerSecond,
-      Latency paced, Throughput pacedCost, long lateTrades, long quarantined) {
+      Latency paced, Throughput pacedCost, long lateTrades, long quarantined, long refiredBars) {
 
     /** The job's sustained rate as a share of the broker's. */
     public double jobToBroker() {
@@ -215,7 +220,7 @@ public final class StreamBench {
             cpuSeconds(brokerPid) - pacedCpu0, load());
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
         return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
-            JobCounters.QUARANTINED.get());
+            JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get());
       } finally {
         job.cancel().get(1, TimeUnit.MINUTES);
         try {
@@ -394,12 +399,17 @@ public final class StreamBench {
     static volatile long lastClosedNanos;
     /** (bar end in event-time micros, visible at in wall-clock micros) of each minute's first firing. */
     static final ConcurrentLinkedQueue<long[]> FIRST_FIRINGS = new ConcurrentLinkedQueue<>();
+    /** (symbol, bar start) of every first firing so far, and how many came again. */
+    static final Set<String> FIRED = ConcurrentHashMap.newKeySet();
+    static final AtomicLong REFIRED = new AtomicLong();
 
     static void reset() {
       CLOSED_TRADES.set(0);
       LATE.set(0);
       QUARANTINED.set(0);
       FIRST_FIRINGS.clear();
+      FIRED.clear();
+      REFIRED.set(0);
     }
 
     static void closed(BarRecord bar) {
@@ -409,7 +419,9 @@ public final class StreamBench {
 
     static void visible(List<BarRecord> bars, long atMicros) {
       for (BarRecord b : bars) {
-        if (b.revision == 0) {
+        if (b.revision == 0 && !FIRED.add(b.symbol + "@" + b.barStart)) {
+          REFIRED.incrementAndGet();
+        } else if (b.revision == 0) {
           FIRST_FIRINGS.add(new long[] {b.endMillis() * 1_000L, atMicros});
         }
       }

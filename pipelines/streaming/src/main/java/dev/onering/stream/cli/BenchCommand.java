@@ -135,6 +135,7 @@ final class BenchCommand implements Callable<Integer> {
         + " minute's end plus the out-of-orderness bound, to the minute's first bar visible in ClickHouse");
     f.put("late", r.lateTrades());
     f.put("quarantined", r.quarantined());
+    f.put("bars_fired_again", r.refiredBars());
     return f;
   }
 
@@ -151,6 +152,10 @@ final class BenchCommand implements Callable<Integer> {
         "bar delay at %,.0f ticks/s (%d minutes)", r.paced().rate(), r.paced().minutes()), "p50", "p90", "p99", "max");
     System.out.printf(Locale.ROOT, "%-40s %6.0fms %6.0fms %6.0fms %6.0fms%n", "minute end -> bar in ClickHouse",
         r.paced().p50(), r.paced().p90(), r.paced().p99(), r.paced().max());
+    if (r.refiredBars() > 0) {
+      System.out.printf(Locale.ROOT, "%,d minutes' first bars came twice: the job restarted from a checkpoint and"
+          + " replayed; its figures include the replay%n", r.refiredBars());
+    }
   }
 
   private static void row(String name, StreamBench.Throughput t, String ratio) {

@@ -51,5 +51,6 @@ class StreamBenchSmokeTest {
     assertThat(r.pacedCost().ticks()).isEqualTo(pacedDay);
     assertThat(r.pacedCost().cpuSeconds()).isPositive();
     assertThat(r.quarantined()).isPositive();
+    assertThat(r.refiredBars()).as("no minute's first bar twice: the job ran without a restart").isZero();
   }
 }
