@@ -96,8 +96,15 @@ public final class StreamBench {
     }
   }
 
-  /** Delays of the paced phase, milliseconds. */
-  public record Latency(double rate, int minutes, double p50, double p90, double p99, double max) {}
+  /**
+   * Delays of the paced phase, milliseconds.
+   *
+   * @param earlierMinutes first bars that became visible in the paced phase for minutes before the
+   *     paced day's first trade (the previous day's last minutes, which only its ticks close): not
+   *     in the delays
+   */
+  public record Latency(double rate, int minutes, double p50, double p90, double p99, double max,
+      int earlierMinutes) {}
 
   /**
    * @param broker the broker alone, lines packed as the job's are: the yardstick
@@ -358,8 +365,19 @@ public final class StreamBench {
       max = Math.max(max, times[i]);
       runningMax[i] = max;
     }
+    long dayStart = Long.MAX_VALUE;
+    for (long t : times) {
+      if (t != Long.MIN_VALUE) {
+        dayStart = Math.min(dayStart, t);
+      }
+    }
     List<Double> delays = new ArrayList<>();
+    int earlier = 0;
     for (long[] firing : JobCounters.FIRST_FIRINGS) {
+      if (firing[0] <= dayStart) {
+        earlier++;
+        continue;
+      }
       long releaseTime = firing[0] + bound;
       int i = firstAtOrAfter(runningMax, releaseTime);
       if (i < runningMax.length) {
@@ -368,7 +386,7 @@ public final class StreamBench {
     }
     double[] d = delays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return new Latency(rate, d.length, percentile(d, 0.50), percentile(d, 0.90), percentile(d, 0.99),
-        d.length == 0 ? Double.NaN : d[d.length - 1]);
+        d.length == 0 ? Double.NaN : d[d.length - 1], earlier);
   }
 
   static int firstAtOrAfter(long[] ascending, long value) {

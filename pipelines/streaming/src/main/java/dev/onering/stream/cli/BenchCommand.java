@@ -124,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
     f.put("publish_ticks_per_second", Math.round(r.publishPerSecond()));
     f.put("paced_rate", r.paced().rate());
     f.put("paced_minutes", r.paced().minutes());
+    f.put("paced_earlier_minutes", r.paced().earlierMinutes());
     f.put("bar_delay_ms_p50", r.paced().p50());
     f.put("bar_delay_ms_p90", r.paced().p90());
     f.put("bar_delay_ms_p99", r.paced().p99());

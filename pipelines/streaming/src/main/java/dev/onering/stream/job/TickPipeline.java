@@ -33,11 +33,11 @@ public final class TickPipeline {
   static final Duration STREAM_PAUSE = Duration.ofSeconds(2);
   /**
    * While the job is behind, a partition with data is passed over by at most the source's queued
-   * batches and one batch of each other partition (the source hands them out in turn): far fewer
-   * messages than this, with batches of up to {@value PulsarTickJob#MAX_FETCH_RECORDS}. Counted in
-   * messages, since a message may pack many trades. Kept small: a partition that never sends
-   * anything (no symbol maps to it) holds a backlog's first watermark for this many messages and
-   * the quiet wait.
+   * fetches and one fetch of each other partition (the source hands them out in turn): far fewer
+   * messages than this, with fetches of {@value PulsarTickJob#MAX_FETCH_RECORDS} message. Counted in
+   * messages, since a message may pack many trades (up to 2,000 trades here, as before packing).
+   * Kept small: a partition that never sends anything (no symbol maps to it) holds a backlog's
+   * first watermark for this many messages and the quiet wait.
    */
   static final long BACKLOG_MESSAGES = 20L * PulsarTickJob.MAX_FETCH_RECORDS;
 
