@@ -63,9 +63,8 @@ public final class PulsarTickJob {
    * fetch of 100 one-line messages held before packing. The watermarks count on each partition
    * getting its turn within a few fetches of the others ({@link TickPipeline#BACKLOG_MESSAGES}), so
    * a fetch of many packed messages would let a partition with data be passed over for far more
-   * trades, and a quiet one hold the watermark that much longer while the job is behind (measured:
-   * with 100-message fetches, the last four hours of a replayed day's crypto bars waited for the
-   * next day, behind the equities' partition that had closed).
+   * trades (100 messages of 100 lines: 10,000), and so a quiet one hold the watermark that much
+   * longer while the job is behind.
    */
   public static final int MAX_FETCH_RECORDS = 1;
 
