@@ -143,8 +143,12 @@ public final class TickPublisher implements AutoCloseable {
     int partitions;
     try {
       partitions = Math.max(1, client.getPartitionsForTopic(settings.topic()).get(60, TimeUnit.SECONDS).size());
-    } catch (Exception e) {
-      throw new PulsarClientException("cannot read the partitions of " + settings.topic() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PulsarClientException("interrupted while reading the partitions of " + settings.topic());
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new PulsarClientException("cannot read the partitions of " + settings.topic() + " (" + e.getMessage()
+          + "); is the broker up at the client's service URL?");
     }
     boolean packing = settings.linesPerMessage() > 1;
     // Schema.BYTES: the topic's JSON schema describes well-formed ticks, but this producer must
