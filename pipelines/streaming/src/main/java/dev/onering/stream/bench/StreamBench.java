@@ -7,6 +7,7 @@ import dev.onering.stream.job.BarRecord;
 import dev.onering.stream.job.PulsarTickJob;
 import dev.onering.stream.job.StreamSettings;
 import dev.onering.stream.job.TickPipeline;
+import dev.onering.stream.pulsar.PackedLines;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.pulsar.TickPublisher;
 import dev.onering.stream.sink.ForEachSink;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +31,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Messages;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
@@ -44,8 +48,11 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
  *
  * <ol>
  *   <li><b>Broker</b>: the product's publisher sends every line to a scratch topic with the ticks
- *       topic's partitions while a plain consumer reads them back; ticks per second from the first
- *       send to the last receive.
+ *       topic's partitions, packed as the job's ticks are, while a plain consumer reads them back
+ *       and splits the messages into lines as the job's source does; ticks per second from the
+ *       first send to the last receive. This is the yardstick: the broker moving the same ticks the
+ *       same way. The same again with one line per message (what the job's ticks were before they
+ *       were packed) shows what packing buys the broker alone.
  *   <li><b>Job, as fast as possible</b>: the streaming job runs as in the demo (lake, ClickHouse,
  *       output topics) while the first day is published with no rate limit; ticks per second from
  *       the first send to the moment the last of them is counted in a closed bar.
@@ -59,9 +66,10 @@ public final class StreamBench {
   /**
    * @param paceRate ticks per second in the paced phase
    * @param parallelism Flink parallelism, as in the demo
+   * @param linesPerMessage how the publisher packs lines, for the job and for the reference alike
    */
   public record Settings(SimulationConfig simulation, double paceRate, int parallelism, Path lake,
-      SilverStoreTarget clickhouse) {}
+      SilverStoreTarget clickhouse, int linesPerMessage) {}
 
   /**
    * Rate from the first send to the last tick out of the far end, and the CPU both processes spent
@@ -88,15 +96,28 @@ public final class StreamBench {
     }
   }
 
-  /** Delays of the paced phase, milliseconds. */
-  public record Latency(double rate, int minutes, double p50, double p90, double p99, double max) {}
+  /**
+   * Delays of the paced phase, milliseconds.
+   *
+   * @param earlierMinutes first bars that became visible in the paced phase for minutes before the
+   *     paced day's first trade (the previous day's last minutes, which only its ticks close): not
+   *     in the delays
+   */
+  public record Latency(double rate, int minutes, double p50, double p90, double p99, double max,
+      int earlierMinutes) {}
 
   /**
+   * @param broker the broker alone, lines packed as the job's are: the yardstick
+   * @param brokerOneLine the broker alone, one line per message; null when the job's are not packed
+   *     (it would be the same as {@code broker})
    * @param pacedCost the paced phase's ticks, from its first send until the job went quiet, and the
    *     CPU spent: what a steady rate costs, rather than the most the machine can take
+   * @param refiredBars minutes whose first bar (revision 0) became visible more than once: the job
+   *     replayed from a checkpoint after a failure, which a benchmark run should not see; counted
+   *     once in the delays
    */
-  public record Result(Throughput broker, Throughput job, double publishPerSecond, Latency paced,
-      Throughput pacedCost, long lateTrades, long quarantined) {
+  public record Result(Throughput broker, Throughput brokerOneLine, Throughput job, double publishPerSecond,
+      Latency paced, Throughput pacedCost, long lateTrades, long quarantined, long refiredBars) {
 
     /** The job's sustained rate as a share of the broker's. */
     public double jobToBroker() {
@@ -150,10 +171,20 @@ public final class StreamBench {
         PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build()) {
       StreamTopics.ensure(admin);
       String reference = StreamTopics.TICKS + "-bench-reference";
-      progress.accept(String.format("broker alone, warm-up: %,d ticks", warmUp.lines().size()));
-      brokerAlone(client, admin, reference + "-warm-up", warmUp, brokerPid);
-      progress.accept(String.format("broker alone: %,d ticks through %s", fast.lines().size(), reference));
-      Throughput broker = brokerAlone(client, admin, reference, fast, brokerPid);
+      int packed = settings.linesPerMessage();
+      Throughput brokerOneLine = null;
+      if (packed > 1) {
+        progress.accept(String.format("broker alone, one line per message, warm-up: %,d ticks", warmUp.lines().size()));
+        brokerAlone(client, admin, reference + "-one-line-warm-up", warmUp, 1, brokerPid);
+        progress.accept(String.format("broker alone, one line per message: %,d ticks", fast.lines().size()));
+        brokerOneLine = brokerAlone(client, admin, reference + "-one-line", fast, 1, brokerPid);
+      }
+      progress.accept(String.format("broker alone, up to %d lines per message, warm-up: %,d ticks", packed,
+          warmUp.lines().size()));
+      brokerAlone(client, admin, reference + "-warm-up", warmUp, packed, brokerPid);
+      progress.accept(String.format("broker alone, up to %d lines per message: %,d ticks through %s", packed,
+          fast.lines().size(), reference));
+      Throughput broker = brokerAlone(client, admin, reference, fast, packed, brokerPid);
 
       JobCounters.reset();
       StreamExecutionEnvironment env =
@@ -171,14 +202,14 @@ public final class StreamBench {
       try {
         awaitRunning(job);
         progress.accept(String.format("job, warm-up: %,d ticks", warmUp.lines().size()));
-        publish(client, warmUp, 0, new long[warmUp.lines().size()]);
+        publish(client, warmUp, 0, packed, new long[warmUp.lines().size()]);
         long before = awaitQuiet(0);
 
         progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
         long[] sentAt = new long[fast.lines().size()];
         double cpu0 = cpuSeconds(brokerPid);
         long t0 = System.nanoTime();
-        TickPublisher.Result published = publish(client, fast, 0, sentAt);
+        TickPublisher.Result published = publish(client, fast, 0, packed, sentAt);
         long trades = awaitQuiet(before);
         // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
         Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
@@ -190,13 +221,13 @@ public final class StreamBench {
         long[] pacedSentAt = new long[paced.lines().size()];
         double pacedCpu0 = cpuSeconds(brokerPid);
         long pacedT0 = System.nanoTime();
-        publish(client, paced, settings.paceRate(), pacedSentAt);
+        publish(client, paced, settings.paceRate(), packed, pacedSentAt);
         awaitQuiet(trades);
         Throughput pacedCost = new Throughput(paced.lines().size(), (JobCounters.lastClosedNanos - pacedT0) / 1e9,
             cpuSeconds(brokerPid) - pacedCpu0, load());
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
-        return new Result(broker, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
-            JobCounters.QUARANTINED.get());
+        return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
+            JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get());
       } finally {
         job.cancel().get(1, TimeUnit.MINUTES);
         try {
@@ -224,8 +255,8 @@ public final class StreamBench {
     return days;
   }
 
-  private Throughput brokerAlone(PulsarClient client, PulsarAdmin admin, String topic, Day day, long brokerPid)
-      throws Exception {
+  private Throughput brokerAlone(PulsarClient client, PulsarAdmin admin, String topic, Day day, int linesPerMessage,
+      long brokerPid) throws Exception {
     admin.topics().createPartitionedTopic(topic, StreamTopics.TICKS_PARTITIONS_DEFAULT);
     int n = day.lines().size();
     AtomicLong received = new AtomicLong();
@@ -239,7 +270,12 @@ public final class StreamBench {
         try {
           while (received.get() < n) {
             Messages<byte[]> batch = consumer.batchReceive();
-            received.addAndGet(batch.size());
+            long lines = 0;
+            for (Message<byte[]> m : batch) {
+              // Split into lines as the job's source does: that is part of moving a packed tick.
+              lines += PackedLines.forEachLine(m.getValue(), (line, number) -> { });
+            }
+            received.addAndGet(lines);
             consumer.acknowledgeAsync(batch);
             lastReceive[0] = System.nanoTime();
           }
@@ -251,7 +287,8 @@ public final class StreamBench {
       reader.start();
       double cpu0 = cpuSeconds(brokerPid);
       long t0 = System.nanoTime();
-      try (TickPublisher publisher = TickPublisher.open(client, TickPublisher.Settings.defaults().withTopic(topic))) {
+      try (TickPublisher publisher = TickPublisher.open(client,
+          TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage))) {
         for (String line : day.lines()) {
           publisher.send(line);
         }
@@ -265,9 +302,10 @@ public final class StreamBench {
     }
   }
 
-  private static TickPublisher.Result publish(PulsarClient client, Day day, double rate, long[] sentAt)
-      throws Exception {
-    try (TickPublisher publisher = TickPublisher.open(client, TickPublisher.Settings.defaults().withRate(rate))) {
+  private static TickPublisher.Result publish(PulsarClient client, Day day, double rate, int linesPerMessage,
+      long[] sentAt) throws Exception {
+    try (TickPublisher publisher = TickPublisher.open(client,
+        TickPublisher.Settings.defaults().withRate(rate).withLinesPerMessage(linesPerMessage))) {
       List<String> lines = day.lines();
       for (int i = 0; i < lines.size(); i++) {
         sentAt[i] = System.currentTimeMillis() * 1_000L;
@@ -327,8 +365,19 @@ public final class StreamBench {
       max = Math.max(max, times[i]);
       runningMax[i] = max;
     }
+    long dayStart = Long.MAX_VALUE;
+    for (long t : times) {
+      if (t != Long.MIN_VALUE) {
+        dayStart = Math.min(dayStart, t);
+      }
+    }
     List<Double> delays = new ArrayList<>();
+    int earlier = 0;
     for (long[] firing : JobCounters.FIRST_FIRINGS) {
+      if (firing[0] <= dayStart) {
+        earlier++;
+        continue;
+      }
       long releaseTime = firing[0] + bound;
       int i = firstAtOrAfter(runningMax, releaseTime);
       if (i < runningMax.length) {
@@ -337,7 +386,7 @@ public final class StreamBench {
     }
     double[] d = delays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return new Latency(rate, d.length, percentile(d, 0.50), percentile(d, 0.90), percentile(d, 0.99),
-        d.length == 0 ? Double.NaN : d[d.length - 1]);
+        d.length == 0 ? Double.NaN : d[d.length - 1], earlier);
   }
 
   static int firstAtOrAfter(long[] ascending, long value) {
@@ -368,12 +417,17 @@ public final class StreamBench {
     static volatile long lastClosedNanos;
     /** (bar end in event-time micros, visible at in wall-clock micros) of each minute's first firing. */
     static final ConcurrentLinkedQueue<long[]> FIRST_FIRINGS = new ConcurrentLinkedQueue<>();
+    /** (symbol, bar start) of every first firing so far, and how many came again. */
+    static final Set<String> FIRED = ConcurrentHashMap.newKeySet();
+    static final AtomicLong REFIRED = new AtomicLong();
 
     static void reset() {
       CLOSED_TRADES.set(0);
       LATE.set(0);
       QUARANTINED.set(0);
       FIRST_FIRINGS.clear();
+      FIRED.clear();
+      REFIRED.set(0);
     }
 
     static void closed(BarRecord bar) {
@@ -383,7 +437,9 @@ public final class StreamBench {
 
     static void visible(List<BarRecord> bars, long atMicros) {
       for (BarRecord b : bars) {
-        if (b.revision == 0) {
+        if (b.revision == 0 && !FIRED.add(b.symbol + "@" + b.barStart)) {
+          REFIRED.incrementAndGet();
+        } else if (b.revision == 0) {
           FIRST_FIRINGS.add(new long[] {b.endMillis() * 1_000L, atMicros});
         }
       }

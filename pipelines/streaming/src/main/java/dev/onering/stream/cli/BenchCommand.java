@@ -7,6 +7,7 @@ import dev.onering.simulator.SimulationConfig;
 import dev.onering.stream.StreamEnv;
 import dev.onering.stream.bench.StreamBench;
 import dev.onering.stream.pulsar.EmbeddedPulsar;
+import dev.onering.stream.pulsar.TickPublisher;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
     description = {
       "The streaming benchmark, on this machine: a Pulsar broker in its own JVM and the streaming job on a",
       "MiniCluster, as in the demo. Each path first takes a warm-up day, untimed. The second simulated day goes",
-      "through the broker alone (the reference: publisher to a plain consumer), then through the job as fast as",
+      "through the broker alone (the reference: publisher to a plain consumer, lines packed into messages as the",
+      "job's are; and once with one line per message, for comparison), then through the job as fast as",
       "possible; the third day is published at --pace ticks/s for the delay from a minute's end to its bar in",
       "ClickHouse and the CPU that rate costs. Each phase also records the machine's load average: on a shared",
       "machine the rates are upper bounds on the time the work takes.",
@@ -54,6 +56,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(names = "--lines-per-message", defaultValue = "" + TickPublisher.Settings.LINES_PER_MESSAGE_DEFAULT,
+      description = "The most lines the publisher packs into one message, for the job and the reference alike; 1 sends"
+          + " each on its own (default: ${DEFAULT-VALUE}).")
+  int linesPerMessage;
+
   @Option(names = "--work", defaultValue = "data/stream-bench",
       description = "Broker data, lake and embedded ClickHouse of the run, wiped first (default: ${DEFAULT-VALUE}).")
   Path work;
@@ -64,6 +71,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (linesPerMessage < 1) {
+      throw new IllegalArgumentException("--lines-per-message must be at least 1, got " + linesPerMessage);
+    }
     if (pace <= 0) {
       throw new IllegalArgumentException("--pace must be a positive number of ticks per second, got " + pace);
     }
@@ -77,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         SilverStore store = clickhouse.openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       r = new StreamBench(new StreamBench.Settings(simulation, pace, parallelism, work.resolve("lake").toAbsolutePath(),
-          clickhouse), m -> StreamProgress.info("bench", m)).run(broker.serviceUrl(), broker.adminUrl(), broker.pid());
+          clickhouse, linesPerMessage), m -> StreamProgress.info("bench", m)).run(broker.serviceUrl(), broker.adminUrl(), broker.pid());
     }
     print(r);
     Path dir = out.resolve("stream-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -92,6 +102,8 @@ final class BenchCommand implements Callable<Integer> {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("machine_cores", Runtime.getRuntime().availableProcessors());
     f.put("parallelism", parallelism);
+    f.put("lines_per_message", linesPerMessage);
+    f.put("broker_definition", "the broker alone, lines packed into messages as the job's are: the yardstick");
     f.put("broker_ticks", r.broker().ticks());
     f.put("broker_ticks_per_second", Math.round(r.broker().perSecond()));
     f.put("job_ticks", r.job().ticks());
@@ -103,9 +115,16 @@ final class BenchCommand implements Callable<Integer> {
     f.put("job_cores_busy", Math.round(r.job().cores() * 100) / 100.0);
     f.put("broker_load_1m", r.broker().load());
     f.put("job_load_1m", r.job().load());
+    if (r.brokerOneLine() != null) {
+      f.put("broker_one_line_ticks_per_second", Math.round(r.brokerOneLine().perSecond()));
+      f.put("broker_one_line_cpu_us_per_tick", Math.round(r.brokerOneLine().cpuMicrosPerTick() * 10) / 10.0);
+      f.put("broker_one_line_cores_busy", Math.round(r.brokerOneLine().cores() * 100) / 100.0);
+      f.put("broker_one_line_load_1m", r.brokerOneLine().load());
+    }
     f.put("publish_ticks_per_second", Math.round(r.publishPerSecond()));
     f.put("paced_rate", r.paced().rate());
     f.put("paced_minutes", r.paced().minutes());
+    f.put("paced_earlier_minutes", r.paced().earlierMinutes());
     f.put("bar_delay_ms_p50", r.paced().p50());
     f.put("bar_delay_ms_p90", r.paced().p90());
     f.put("bar_delay_ms_p99", r.paced().p99());
@@ -117,19 +136,27 @@ final class BenchCommand implements Callable<Integer> {
         + " minute's end plus the out-of-orderness bound, to the minute's first bar visible in ClickHouse");
     f.put("late", r.lateTrades());
     f.put("quarantined", r.quarantined());
+    f.put("bars_fired_again", r.refiredBars());
     return f;
   }
 
-  private static void print(StreamBench.Result r) {
+  private void print(StreamBench.Result r) {
     System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s %8s%n", "streaming (same ticks, same run)", "ticks/s",
         "vs broker", "cores busy", "CPU us/tick", "load 1m");
-    row("broker alone: publisher -> consumer", r.broker(), "1.00");
+    if (r.brokerOneLine() != null) {
+      row("broker alone, one line per message", r.brokerOneLine(), "");
+    }
+    row(String.format(Locale.ROOT, "broker alone, <= %d lines per message", linesPerMessage), r.broker(), "1.00");
     row("job: publisher -> closed bars", r.job(), String.format(Locale.ROOT, "%.2f", r.jobToBroker()));
     row(String.format(Locale.ROOT, "job, paced at %,.0f ticks/s", r.paced().rate()), r.pacedCost(), "");
     System.out.printf(Locale.ROOT, "%n%-40s %8s %8s %8s %8s%n", String.format(Locale.ROOT,
         "bar delay at %,.0f ticks/s (%d minutes)", r.paced().rate(), r.paced().minutes()), "p50", "p90", "p99", "max");
     System.out.printf(Locale.ROOT, "%-40s %6.0fms %6.0fms %6.0fms %6.0fms%n", "minute end -> bar in ClickHouse",
         r.paced().p50(), r.paced().p90(), r.paced().p99(), r.paced().max());
+    if (r.refiredBars() > 0) {
+      System.out.printf(Locale.ROOT, "%,d minutes' first bars came twice: the job restarted from a checkpoint and"
+          + " replayed; its figures include the replay%n", r.refiredBars());
+    }
   }
 
   private static void row(String name, StreamBench.Throughput t, String ratio) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
       "Send Bronze tick lines to the ticks topic.",
       "",
       "Sends, in arrival order and keyed by symbol, the simulator's lines (the same lines `onering generate` writes",
-      "for the same options, defects included) or those of Bronze files in a lake (--from-bronze).",
+      "for the same options, defects included) or those of Bronze files in a lake (--from-bronze). A partition's",
+      "lines are packed into messages of up to --lines-per-message lines, joined by newlines.",
       "Progress goes to standard error; the last line of standard output is the JSON result."
     })
 final class PublishCommand implements Callable<Integer> {
@@ -50,9 +51,15 @@ final class PublishCommand implements Callable<Integer> {
       description = "Write, for each minute of event time, when its first tick was sent (JSON, epoch microseconds).")
   Path timeline;
 
-  @Option(names = "--max-pending", description = "Sends in flight before publishing waits (default: ${DEFAULT-VALUE}).",
+  @Option(names = "--max-pending", description = "Messages in flight before publishing waits (default: ${DEFAULT-VALUE}).",
       defaultValue = "" + TickPublisher.Settings.MAX_PENDING_DEFAULT)
   int maxPending;
+
+  @Option(names = "--lines-per-message", paramLabel = "N",
+      description = "The most lines packed into one message (a partition's lines, joined by newlines, sent when full or"
+          + " 5 ms after the first); 1 sends each line on its own (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + TickPublisher.Settings.LINES_PER_MESSAGE_DEFAULT)
+  int linesPerMessage;
 
   @Option(names = "--ensure-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Create missing topics first, as `onering stream topics` does (default: on; --no-ensure-topics when "
@@ -81,6 +88,9 @@ final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     double ratePerSecond = parseRate(rate);
+    if (linesPerMessage < 1) {
+      throw new IllegalArgumentException("--lines-per-message takes 1 or more, got " + linesPerMessage);
+    }
     TickSources.LineSource source = fromBronze != null ? TickSources.bronze(fromBronze) : TickSources.simulator(simulation.config());
     if (ensureTopics) {
       try (PulsarAdmin admin = pulsar.admin()) {
@@ -89,13 +99,14 @@ final class PublishCommand implements Callable<Integer> {
       }
     }
     TickPublisher.Settings settings = TickPublisher.Settings.defaults()
-        .withTopic(topic).withRate(ratePerSecond).withMaxPending(maxPending);
+        .withTopic(topic).withRate(ratePerSecond).withMaxPending(maxPending).withLinesPerMessage(linesPerMessage);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "publish-progress");
       t.setDaemon(true);
       return t;
     });
     TickPublisher.Result result;
+    long messages;
     try (PulsarClient client = pulsar.client();
         TickPublisher publisher = open(client, settings)) {
       long t0 = System.nanoTime();
@@ -110,6 +121,7 @@ final class PublishCommand implements Callable<Integer> {
             n, recent, publisher.acknowledgedBytes() / 1e6));
       }, 1, 1, TimeUnit.SECONDS);
       result = publisher.publish(source);
+      messages = publisher.acknowledgedMessages();
       if (timeline != null) {
         publisher.writeTimeline(timeline);
       }
@@ -123,6 +135,7 @@ final class PublishCommand implements Callable<Integer> {
     out.put("topic", result.topic());
     out.put("source", fromBronze != null ? fromBronze.toAbsolutePath().toString() : "simulator");
     out.put("ticks", result.ticks());
+    out.put("messages", messages);
     out.put("bytes", result.bytes());
     out.put("seconds", Math.round(result.seconds() * 1000) / 1000.0);
     out.put("ticks_per_second", Math.round(result.ticksPerSecond()));

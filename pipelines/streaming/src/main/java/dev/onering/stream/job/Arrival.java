@@ -5,10 +5,12 @@ import dev.onering.ticks.Tick;
 /**
  * A tick that passed the record rules, still carrying the message it came from: the rules that
  * need more than one record (spikes, duplicates) and lateness may yet send it to an output that
- * keeps the message as received.
+ * keeps the line as received.
+ *
+ * @param message the source's count of messages read when its message was read ({@link Received#message()})
  */
 public record Arrival(Tick tick, String payload, String origin, int partition, long publishedAtMicros,
-    long receivedAtMicros) {
+    long receivedAtMicros, long message) {
 
   /** How long the message waited between its producer and the job: long while the job is behind. */
   public long readLagMicros() {

@@ -21,7 +21,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * symbol's bars back, so it leaves the minimum: once it has said nothing for {@code quietWall} of
  * wall-clock time <em>while the other partitions spoke</em>, moved event time on by at least
  * {@code quietEvent}, and either were read within {@code quietWall / 2} of being published or sent
- * more than {@code backlogTrades} since its last. The last condition is what tells silence from a
+ * more than {@code backlogMessages} messages since its last. The last condition is what tells silence from a
  * backlog: while the job is behind, a partition whose messages wait in the broker (or behind the
  * other partitions' batches in the source) says nothing for as long as the job is slow, and leaving
  * it out would make its trades late; but the source hands out each partition's batches in turn, so
@@ -52,7 +52,7 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
   private final long quietWallNanos;
   private final long quietEventMillis;
   private final long streamPauseNanos;
-  private final long backlogTrades;
+  private final long backlogMessages;
   private final LongSupplier nanoClock;
 
   /** Per partition index: newest event time (millis), NONE before the first trade. */
@@ -69,26 +69,27 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
   /** The longest wait between producer and job among the trades since the last periodic check. */
   private long readLagMicros;
   private long newestAnywhere = NONE;
-  /** Trades seen, and per partition the count at its last trade. */
-  private long trades;
+  /** Messages with trades seen, and per partition the count at its last trade. */
+  private long messages;
+  private long lastMessage = NONE;
   private long[] lastTrade = new long[0];
   private long emitted = NONE;
   private boolean started;
   private long streamQuietSince = NONE;
 
-  /** @param partitions of the topic, each of which must show its data before a first watermark */
   /**
-   * @param backlogTrades more trades of the others than the source can hand out before a partition
-   *     with data gets its turn
+   * @param partitions of the topic, each of which must show its data before a first watermark
+   * @param backlogMessages more messages of the others than the source can hand out before a
+   *     partition with data gets its turn (messages, not trades: a message may pack many lines)
    */
   PartitionWatermarks(int partitions, Duration bound, Duration step, Duration quietWall, Duration quietEvent,
-      Duration streamPause, long backlogTrades, LongSupplier nanoClock) {
+      Duration streamPause, long backlogMessages, LongSupplier nanoClock) {
     this.boundMillis = bound.toMillis();
     this.stepMillis = Math.max(1, step.toMillis());
     this.quietWallNanos = quietWall.toNanos();
     this.quietEventMillis = quietEvent.toMillis();
     this.streamPauseNanos = streamPause.toNanos();
-    this.backlogTrades = backlogTrades;
+    this.backlogMessages = backlogMessages;
     this.nanoClock = nanoClock;
     grow(Math.max(1, partitions));
   }
@@ -100,7 +101,11 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
       grow(p + 1);
     }
     spoke[p] = true;
-    lastTrade[p] = ++trades;
+    if (trade.message() != lastMessage) {
+      lastMessage = trade.message();
+      messages++;
+    }
+    lastTrade[p] = messages;
     idle[p] = false;
     quietSince[p] = NONE;
     newest[p] = Math.max(newest[p], eventTimestamp);
@@ -142,7 +147,7 @@ final class PartitionWatermarks implements WatermarkGenerator<Arrival> {
         if (spoke[p]) {
           continue;
         }
-        if (quietSince[p] == NONE || !(caughtUp || trades - lastTrade[p] > backlogTrades)) {
+        if (quietSince[p] == NONE || !(caughtUp || messages - lastTrade[p] > backlogMessages)) {
           quietSince[p] = now;
           quietFromEvent[p] = newestAnywhere;
         } else if (!idle[p] && now - quietSince[p] >= quietWallNanos

@@ -14,7 +14,7 @@ public final class TickParsing extends ProcessFunction<Received, Arrival> {
   public void processElement(Received in, Context ctx, Collector<Arrival> out) {
     if (in.tick() != null) {
       out.collect(new Arrival(in.tick(), in.payload(), in.origin(), in.partition(), in.publishedAtMicros(),
-          in.receivedAtMicros()));
+          in.receivedAtMicros(), in.message()));
     } else {
       ctx.output(StreamOutputs.QUARANTINE,
           QuarantinedRecord.of(in, in.rejectReason(), in.rejectField(), in.rejectDetail()));

@@ -33,12 +33,13 @@ public final class TickPipeline {
   static final Duration STREAM_PAUSE = Duration.ofSeconds(2);
   /**
    * While the job is behind, a partition with data is passed over by at most the source's queued
-   * batches and one batch of each other partition (the source hands them out in turn): far fewer
-   * trades than this, with batches of up to {@value PulsarTickJob#MAX_FETCH_RECORDS}. Kept small:
-   * a partition that never sends anything (no symbol maps to it) holds a backlog's first watermark
-   * for this many trades and the quiet wait.
+   * fetches and one fetch of each other partition (the source hands them out in turn): far fewer
+   * messages than this, with fetches of {@value PulsarTickJob#MAX_FETCH_RECORDS} message. Counted in
+   * messages, since a message may pack many trades (up to 2,000 trades here, as before packing).
+   * Kept small: a partition that never sends anything (no symbol maps to it) holds a backlog's
+   * first watermark for this many messages and the quiet wait.
    */
-  static final long BACKLOG_TRADES = 20L * PulsarTickJob.MAX_FETCH_RECORDS;
+  static final long BACKLOG_MESSAGES = 20L * PulsarTickJob.MAX_FETCH_RECORDS;
 
   /**
    * @param bars every emission of every minute: revisions as they fire, then one copy marked closed
@@ -68,7 +69,7 @@ public final class TickPipeline {
    */
   public static WatermarkStrategy<Arrival> watermarks(StreamSettings settings, int partitions) {
     return WatermarkStrategy.<Arrival>forGenerator(context -> new PartitionWatermarks(partitions,
-            settings.outOfOrderness(), WATERMARK_STEP, QUIET_WALL, QUIET_EVENT, STREAM_PAUSE, BACKLOG_TRADES,
+            settings.outOfOrderness(), WATERMARK_STEP, QUIET_WALL, QUIET_EVENT, STREAM_PAUSE, BACKLOG_MESSAGES,
             System::nanoTime))
         .withTimestampAssigner((a, previous) -> a.timestampMillis());
   }

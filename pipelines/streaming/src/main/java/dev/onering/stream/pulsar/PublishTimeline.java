@@ -14,10 +14,10 @@ import java.util.TreeMap;
 
 /**
  * When the publisher crossed each minute of event time: for every minute boundary T, the wall-clock
- * instant at which the first tick with {@code event_time >= T} was handed to the Pulsar client.
+ * instant at which the first tick with {@code event_time >= T} was handed to the publisher.
  * That is the earliest moment the job could learn that the window ending at T is complete, so
  * "bar for the window ending at T visible in ClickHouse" minus this instant is the end-to-end
- * latency of the streaming path (it includes client batching and the broker).
+ * latency of the streaming path (it includes the wait in a packed message and the broker).
  *
  * <p>Only ticks that pass the record-level cleaning rules count: a malformed or unknown-symbol line
  * does not move the job's watermark either.

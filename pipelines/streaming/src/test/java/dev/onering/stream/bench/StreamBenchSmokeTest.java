@@ -6,6 +6,7 @@ import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
 import dev.onering.stream.pulsar.PulsarBrokerExtension;
+import dev.onering.stream.pulsar.TickPublisher;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,15 @@ class StreamBenchSmokeTest {
     int timedDay = days.get(1).lines().size();
     int pacedDay = days.get(2).lines().size();
 
-    StreamBench.Result r = new StreamBench(new StreamBench.Settings(config, 2_000, 2, lake, target), m -> { })
-        .run(PULSAR.serviceUrl(), PULSAR.adminUrl(), PULSAR.broker().pid());
+    StreamBench.Result r = new StreamBench(new StreamBench.Settings(config, 2_000, 2, lake, target,
+        TickPublisher.Settings.LINES_PER_MESSAGE_DEFAULT), m -> { }).run(PULSAR.serviceUrl(), PULSAR.adminUrl(), PULSAR.broker().pid());
 
     assertThat(r.broker().ticks()).isEqualTo(timedDay);
     assertThat(r.broker().perSecond()).isPositive();
     assertThat(r.broker().cpuSeconds()).isPositive();
+    // The yardstick packs lines as the job's publisher does; the one-line reference counts the same lines.
+    assertThat(r.brokerOneLine().ticks()).isEqualTo(timedDay);
+    assertThat(r.brokerOneLine().cpuSeconds()).isPositive();
     // Closed bars count trades: of the timed day, and the warm-up day's last minutes it closes.
     assertThat(r.job().ticks()).isPositive().isLessThan(warmUpDay + timedDay);
     assertThat(r.job().perSecond()).isPositive();
@@ -47,5 +51,6 @@ class StreamBenchSmokeTest {
     assertThat(r.pacedCost().ticks()).isEqualTo(pacedDay);
     assertThat(r.pacedCost().cpuSeconds()).isPositive();
     assertThat(r.quarantined()).isPositive();
+    assertThat(r.refiredBars()).as("no minute's first bar twice: the job ran without a restart").isZero();
   }
 }

@@ -39,6 +39,19 @@ class StreamBenchTest {
   }
 
   @Test
+  void aMinuteOfAnEarlierDayIsCountedApartNotAsADelay() {
+    // The paced day starts at 100 s; the minute ending at 60 s is the previous day's, closed by the
+    // paced day's first ticks: it has no release in this day and is not one of its delays.
+    StreamBench.Day day = new StreamBench.Day(List.of("a", "b", "c"), new long[] {100 * S, 130 * S, 200 * S});
+    StreamBench.JobCounters.FIRST_FIRINGS.add(new long[] {60 * S, 5_000});
+    StreamBench.JobCounters.FIRST_FIRINGS.add(new long[] {120 * S, 3_000 + 40_000});
+    StreamBench.Latency l = StreamBench.latency(day, new long[] {1_000, 2_000, 3_000}, Duration.ofSeconds(30), 1);
+    assertThat(l.minutes()).isEqualTo(1);
+    assertThat(l.p50()).isEqualTo(40.0);
+    assertThat(l.earlierMinutes()).isEqualTo(1);
+  }
+
+  @Test
   void percentilesAreNearestRank() {
     double[] hundred = new double[100];
     for (int i = 0; i < 100; i++) {

@@ -24,7 +24,7 @@ class MinuteBarBuilderTest {
 
   static Arrival trade(long seq, long eventMicros, double price, double size) {
     Tick t = new Tick("AAPL", seq, eventMicros, price, size, Tick.BUY, "XNAS");
-    return new Arrival(t, t.toJson(), "test@" + seq, 0, 0, 0);
+    return new Arrival(t, t.toJson(), "test@" + seq, 0, 0, 0, seq);
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, Arrival, BarRecord> harness() throws Exception {

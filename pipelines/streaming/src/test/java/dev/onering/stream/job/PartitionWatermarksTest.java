@@ -23,6 +23,9 @@ class PartitionWatermarksTest {
   static final long BACKLOG = 100;
 
   long now;
+  /** The message the next trade belongs to; each trade is a message of its own unless a test packs them. */
+  long message;
+  boolean packing;
   final List<Long> emitted = new ArrayList<>();
   final WatermarkOutput output = new WatermarkOutput() {
     @Override
@@ -59,8 +62,11 @@ class PartitionWatermarksTest {
   void trade(int partition, long eventMillis, long readLagMillis) {
     Tick t = new Tick("AAPL", 1, eventMillis * 1_000L, 100, 1, Tick.BUY, "XNAS");
     long received = now / 1_000;
-    generator.onEvent(new Arrival(t, t.toJson(), "p" + partition, partition, received - readLagMillis * 1_000, received),
-        eventMillis, output);
+    if (!packing) {
+      message++;
+    }
+    generator.onEvent(new Arrival(t, t.toJson(), "p" + partition, partition, received - readLagMillis * 1_000, received,
+        message), eventMillis, output);
   }
 
   /** The periodic check, after {@code millis} of wall-clock time. */
@@ -192,6 +198,35 @@ class PartitionWatermarksTest {
     // Behind, but partition 0 sends more trades than a backlog could hold partition 1's behind.
     for (int i = 0; i < 7; i++) {
       for (int j = 0; j < 30; j++) {
+        t += S;
+        trade(0, t, 3_000);
+      }
+      tick(200);
+    }
+    assertThat(watermark()).isEqualTo(t - BOUND - 1);
+  }
+
+  @Test
+  void theBacklogIsCountedInMessagesNotInTheTradesPackedIntoThem() {
+    trade(0, 100 * S);
+    trade(1, 100 * S);
+    long t = 100 * S;
+    // Behind, and partition 0 sends the trades of the test above, and more, but packed 50 to a
+    // message: far fewer messages than a backlog holds, so partition 1 may still wait behind them.
+    packing = true;
+    for (int i = 0; i < 7; i++) {
+      message++;
+      for (int j = 0; j < 50; j++) {
+        t += S;
+        trade(0, t, 3_000);
+      }
+      tick(200);
+    }
+    assertThat(watermark()).as("partition 1 still holds the watermark").isEqualTo(100 * S - BOUND - 1);
+    // As many messages as the backlog holds, and more: now its silence counts.
+    for (int i = 0; i < 7; i++) {
+      for (int j = 0; j < 30; j++) {
+        message++;
         t += S;
         trade(0, t, 3_000);
       }

@@ -49,7 +49,7 @@ record SimulatedFeed(List<Received> messages, List<Tick> batchKept, List<MinuteB
       for (String l : day.lines()) {
         line++;
         cleaner.accept(l, new BatchCleaner.Source(day.date().toString(), line));
-        messages.add(Received.parse(parser, l, day.date() + ":" + line, 0, 0, 0));
+        messages.add(Received.parse(parser, l, day.date() + ":" + line, 0, 0, 0, messages.size()));
       }
       cleaner.finish();
     });

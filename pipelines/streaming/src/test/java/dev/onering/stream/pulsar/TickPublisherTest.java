@@ -14,7 +14,6 @@ import dev.onering.ticks.TickParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,31 +63,52 @@ class TickPublisherTest {
 
   @Test
   void everySimulatorLineArrivesOnceAndEachSymbolKeepsItsOrder() throws Exception {
+    everyLineArrivesOnceInItsSymbolsPartitionInOrder(TickPublisher.Settings.LINES_PER_MESSAGE_DEFAULT);
+  }
+
+  @Test
+  void oneLinePerMessageKeepsTheSameGuarantees() throws Exception {
+    everyLineArrivesOnceInItsSymbolsPartitionInOrder(1);
+  }
+
+  private void everyLineArrivesOnceInItsSymbolsPartitionInOrder(int linesPerMessage) throws Exception {
     String topic = freshTopic();
     TickPublisher.Result result;
-    try (TickPublisher publisher = TickPublisher.open(PULSAR.client(), TickPublisher.Settings.defaults().withTopic(topic))) {
+    long messages;
+    try (TickPublisher publisher = TickPublisher.open(PULSAR.client(),
+        TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage))) {
       result = publisher.publish(TickSources.simulator(SMALL));
+      messages = publisher.acknowledgedMessages();
     }
 
     assertThat(result.ticks()).isEqualTo(simulatorLines.size());
     assertThat(result.bytes()).isEqualTo(simulatorLines.stream().mapToLong(l -> l.getBytes(StandardCharsets.UTF_8).length).sum());
 
     Map<Integer, List<Message<byte[]>>> byPartition = readAll(topic, simulatorLines.size());
+    assertThat(byPartition.values().stream().mapToLong(List::size).sum()).isEqualTo(messages);
+    if (linesPerMessage == 1) {
+      assertThat(messages).isEqualTo(simulatorLines.size());
+    } else {
+      // Published as fast as the broker takes them, messages fill up (by how much depends on the machine).
+      assertThat(messages).isLessThan(simulatorLines.size() / 2);
+    }
     List<String> received = new ArrayList<>();
-    byPartition.values().forEach(ms -> ms.forEach(m -> received.add(text(m))));
+    byPartition.values().forEach(ms -> ms.forEach(m -> received.addAll(lines(m))));
     assertThat(received).containsExactlyInAnyOrderElementsOf(simulatorLines);
 
-    Map<String, Integer> partitionOfSymbol = new HashMap<>();
     Map<String, List<String>> receivedBySymbol = new LinkedHashMap<>();
-    byPartition.forEach((partition, messages) -> {
-      for (Message<byte[]> m : messages) {
-        String line = text(m);
-        String key = TickPublisher.keyOf(line);
-        assertThat(m.hasKey() ? m.getKey() : null).as("key of %s", line).isEqualTo(key);
-        if (key != null) {
-          assertThat(partitionOfSymbol.merge(key, partition, (a, b) -> a.equals(b) ? a : -1))
-              .as("every %s tick in one partition", key).isEqualTo(partition);
-          receivedBySymbol.computeIfAbsent(key, k -> new ArrayList<>()).add(line);
+    byPartition.forEach((partition, ms) -> {
+      for (Message<byte[]> m : ms) {
+        List<String> lines = lines(m);
+        assertThat(lines).hasSizeBetween(1, linesPerMessage);
+        String firstKey = lines.stream().map(TickPublisher::keyOf).filter(k -> k != null).findFirst().orElse(null);
+        assertThat(m.hasKey() ? m.getKey() : null).as("key of %s", lines).isEqualTo(firstKey);
+        for (String line : lines) {
+          String key = TickPublisher.keyOf(line);
+          if (key != null) {
+            assertThat(TickPublisher.partitionOf(key, PARTITIONS)).as("partition of %s", key).isEqualTo(partition);
+            receivedBySymbol.computeIfAbsent(key, k -> new ArrayList<>()).add(line);
+          }
         }
       }
     });
@@ -101,6 +122,28 @@ class TickPublisherTest {
     assertThat(receivedBySymbol.keySet()).containsExactlyInAnyOrderElementsOf(sentBySymbol.keySet());
     sentBySymbol.forEach((symbol, lines) -> assertThat(receivedBySymbol.get(symbol)).as(symbol).isEqualTo(lines));
     assertThat(byPartition.keySet()).as("24 symbols spread over the partitions").hasSizeGreaterThan(1);
+  }
+
+  @Test
+  void pulsarsDefaultRouterPutsEachSymbolWhereThePublisherDoes() throws Exception {
+    // A producer that does not pack, with Pulsar's default routing (the stack's ingestors): the job
+    // must find each symbol in one partition whichever of the two sent it.
+    String topic = freshTopic();
+    Map<String, String> lineOfSymbol = new LinkedHashMap<>();
+    for (String line : simulatorLines) {
+      String key = TickPublisher.keyOf(line);
+      if (key != null && line.startsWith("{")) {
+        lineOfSymbol.putIfAbsent(key, line);
+      }
+    }
+    assertThat(lineOfSymbol).as("the 24 symbols, and the defects' unknown ones").hasSizeGreaterThanOrEqualTo(24);
+    try (Producer<byte[]> plain = PULSAR.client().newProducer(Schema.BYTES).topic(topic).create()) {
+      for (var e : lineOfSymbol.entrySet()) {
+        plain.newMessage().key(e.getKey()).value(e.getValue().getBytes(StandardCharsets.UTF_8)).send();
+      }
+    }
+    readAll(topic, lineOfSymbol.size()).forEach((partition, ms) -> ms.forEach(m ->
+        assertThat(TickPublisher.partitionOf(m.getKey(), PARTITIONS)).as(m.getKey()).isEqualTo(partition)));
   }
 
   @Test
@@ -118,11 +161,16 @@ class TickPublisherTest {
       }
       assertThat(publisher.finish().ticks()).isEqualTo(lines.size());
     }
+    List<String> received = new ArrayList<>();
     List<byte[]> payloads = new ArrayList<>();
-    readAll(topic, lines.size()).values().forEach(ms -> ms.forEach(m -> payloads.add(m.getValue())));
-    assertThat(payloads.stream().map(p -> new String(p, StandardCharsets.UTF_8)))
-        .containsExactlyInAnyOrderElementsOf(lines);
-    assertThat(payloads).anySatisfy(p -> assertThat(p).isEqualTo(lines.get(3).getBytes(StandardCharsets.UTF_8)));
+    readAll(topic, lines.size()).values().forEach(ms -> ms.forEach(m -> {
+      payloads.add(m.getValue());
+      received.addAll(lines(m));
+    }));
+    assertThat(received).containsExactlyInAnyOrderElementsOf(lines);
+    // Bytes for bytes: the line's UTF-8 is in the payload as it was, between newlines.
+    byte[] unicode = lines.get(3).getBytes(StandardCharsets.UTF_8);
+    assertThat(payloads).anySatisfy(p -> assertThat(indexOf(p, unicode)).isNotNegative());
   }
 
   @Test
@@ -143,7 +191,7 @@ class TickPublisherTest {
       publisher.writeTimeline(timelineFile);
     }
     List<String> received = new ArrayList<>();
-    readAll(topic, expected.size()).values().forEach(ms -> ms.forEach(m -> received.add(text(m))));
+    readAll(topic, expected.size()).values().forEach(ms -> ms.forEach(m -> received.addAll(lines(m))));
     assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
 
     var timeline = PublishTimeline.read(timelineFile);
@@ -185,7 +233,7 @@ class TickPublisherTest {
     assertThat(result.ticksPerSecond()).isLessThan(1_100);
   }
 
-  /** Reads each partition with its own consumer until {@code expected} messages arrived in all. */
+  /** Reads each partition with its own consumer until {@code expected} lines arrived in all. */
   private static Map<Integer, List<Message<byte[]>>> readAll(String topic, int expected) throws Exception {
     Map<Integer, List<Message<byte[]>>> out = new LinkedHashMap<>();
     int total = 0;
@@ -204,7 +252,7 @@ class TickPublisherTest {
           while ((m = consumers.get(p).receive(total < expected ? 100 : 500, TimeUnit.MILLISECONDS)) != null) {
             out.computeIfAbsent(p, k -> new ArrayList<>()).add(m);
             consumers.get(p).acknowledge(m);
-            total++;
+            total += lines(m).size();
             quiet = false;
           }
         }
@@ -214,11 +262,25 @@ class TickPublisherTest {
         c.close();
       }
     }
-    assertThat(total).as("messages read back from " + topic).isEqualTo(expected);
+    assertThat(total).as("lines read back from " + topic).isEqualTo(expected);
     return out;
   }
 
-  private static String text(Message<byte[]> m) {
-    return new String(m.getValue(), StandardCharsets.UTF_8);
+  /** A message's lines, split here with String.split rather than the job's splitter. */
+  private static List<String> lines(Message<byte[]> m) {
+    return List.of(new String(m.getValue(), StandardCharsets.UTF_8).split("\n", -1));
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 }

@@ -8,8 +8,10 @@ import dev.onering.simulator.MarketSimulator;
 import dev.onering.simulator.SimulationConfig;
 import dev.onering.ticks.ParsedTick;
 import dev.onering.ticks.TickParser;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,5 +106,72 @@ class TickPublisherUnitTest {
     assertThat(TickSources.bronzeFiles(ticks.resolve("date=2026-08-04"))).hasSize(1);
     assertThatThrownBy(() -> TickSources.bronzeFiles(lake.resolve("nope")))
         .hasMessageContaining("no Bronze folder");
+  }
+
+  @Test
+  void packedLinesSplitBackIntoTheLinesAsTheyWereNumberedFromOne() {
+    List<String> lines = List.of(
+        "{\"symbol\":\"AAPL\",\"seq\":7}",
+        "",                                   // an empty line is a line: the job quarantines it
+        "not json at all: \u00fcn\u00efc\u00f6d\u00e9 \u20ac",
+        "MSFT,12,1785762000000000,410.5,100.0,buy,XNAS",
+        "");                                  // and so is an empty last one
+    PackedLines.Builder pack = new PackedLines.Builder();
+    long bytes = 0;
+    for (String l : lines) {
+      byte[] b = l.getBytes(StandardCharsets.UTF_8);
+      pack.add(b, TickPublisher.keyOf(l), 0);
+      bytes += b.length;
+    }
+    assertThat(pack.lines()).isEqualTo(5);
+    assertThat(pack.lineBytes()).isEqualTo(bytes);
+    assertThat(pack.key()).as("the first keyed line's").isEqualTo("AAPL");
+    byte[] payload = pack.take();
+    // The payload is the lines joined by newlines, as a slice of a Bronze file would hold them.
+    assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo(String.join("\n", lines));
+    assertThat(pack.lines()).as("empty again").isZero();
+    assertThat(pack.take()).isEmpty();
+
+    List<String> split = new ArrayList<>();
+    List<Integer> numbers = new ArrayList<>();
+    int n = PackedLines.forEachLine(payload, (line, number) -> {
+      split.add(line);
+      numbers.add(number);
+    });
+    assertThat(split).isEqualTo(lines);
+    assertThat(numbers).containsExactly(1, 2, 3, 4, 5);
+    assertThat(n).isEqualTo(5).isEqualTo(PackedLines.count(payload));
+    // A message of one line, as a producer that does not pack sends it, is that line.
+    byte[] one = lines.get(0).getBytes(StandardCharsets.UTF_8);
+    List<String> single = new ArrayList<>();
+    assertThat(PackedLines.forEachLine(one, (line, number) -> single.add(number + ":" + line))).isEqualTo(1);
+    assertThat(single).containsExactly("1:" + lines.get(0));
+  }
+
+  @Test
+  void aPackGrowsPastItsFirstBuffer() {
+    PackedLines.Builder pack = new PackedLines.Builder();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      String l = "{\"symbol\":\"S" + i + "\",\"seq\":" + i + ",\"pad\":\"" + "x".repeat(i % 50) + "\"}";
+      pack.add(l.getBytes(StandardCharsets.UTF_8), null, 0);
+      expected.append(i > 0 ? "\n" : "").append(l);
+    }
+    assertThat(pack.key()).isNull();
+    assertThat(new String(pack.take(), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+  }
+
+  @Test
+  void aSymbolsPartitionIsPulsarsDefaultForItsKey() {
+    // Pulsar's JavaStringHash: String.hashCode with the sign bit cleared, modulo the partitions.
+    // "AAPL".hashCode() is 2,001,436; "ETH-USD".hashCode() is -713,988,334, sign bit cleared
+    // 1,433,495,314 (worked out with jshell).
+    assertThat(TickPublisher.partitionOf("AAPL", 4)).isEqualTo(0);
+    assertThat(TickPublisher.partitionOf("AAPL", 3)).isEqualTo(1);
+    assertThat(TickPublisher.partitionOf("ETH-USD", 4)).isEqualTo(2);
+    assertThat(TickPublisher.partitionOf("ETH-USD", 5)).isEqualTo(4);
+    for (var instrument : ReferenceData.standard().instruments()) {
+      assertThat(TickPublisher.partitionOf(instrument.symbol(), 1)).isZero();
+    }
   }
 }
