@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,9 +56,11 @@ class FlinkJarIT {
         "dev/onering/stream/cli/StreamCli.class",                           // `stream topics`, the stack's pulsar-init
         "dev/onering/serving/clickhouse/ClickHouseHttpSilverStore.class",   // the sink's server path
         "org/apache/flink/connector/pulsar/source/PulsarSource.class",
-        "org/apache/flink/formats/parquet/ParquetWriterFactory.class",
-        "org/apache/parquet/hadoop/ParquetWriter.class",
-        "org/apache/hadoop/conf/Configuration.class",                       // parquet-hadoop's writer needs it
+        "org/apache/iceberg/flink/sink/IcebergSink.class",                  // closed bars into silver.bars_1m
+        "org/apache/iceberg/jdbc/JdbcCatalog.class",                        // the batch's catalog
+        "org/postgresql/Driver.class",                                      // ... in Postgres
+        "org/apache/hadoop/conf/Configuration.class",                       // Iceberg's file IO is Hadoop's
+        "org/apache/hadoop/fs/s3a/S3AFileSystem.class",                     // ... on the s3a lake
         "core-default.xml",
         "picocli/CommandLine.class",
         "com/fasterxml/jackson/databind/ObjectMapper.class",
@@ -76,8 +79,10 @@ class FlinkJarIT {
         "com/esotericsoftware/kryo/",
         "org/slf4j/",                         // the image's logging
         "org/apache/logging/log4j/",
-        "io/zonky/",                          // Gold's embedded Postgres: not the stream's business
-        "org/postgresql/");
+        "org/apache/flink/table/data/",       // lib/flink-table-runtime (and -api-java-uber)
+        "org/apache/flink/table/runtime/",
+        "io/zonky/",                          // the embedded runtime's Postgres: the stack has its own
+        "org/apache/iceberg/spark/");         // the batch's Iceberg runtime never meets Flink's
     List<String> found = new ArrayList<>();
     for (String e : entries) {
       for (String p : provided) {
@@ -101,12 +106,17 @@ class FlinkJarIT {
     // The whole graph as the stack would deploy it, built from this jar and Flink's own classes. A
     // local lake: the file sinks open the lake's file system while the graph is built, and s3a://
     // comes from the flink-s3-fs-hadoop plugin, which the stack's job manager loads and this JVM does not.
-    Run plan = java(StreamJob.ENTRY_CLASS, "--plan", "--lake", JAR.resolveSibling("flink-jar-it-lake").toString(),
-        "--clickhouse", "http://clickhouse:8123", "--service-url", "pulsar://pulsar:6650",
-        "--admin-url", "http://pulsar:8080");
+    // The Iceberg sink loads the bars table (created when missing) from the catalog as the graph is built.
+    Run plan;
+    try (EmbeddedPostgres catalog = EmbeddedPostgres.start()) {
+      plan = java(StreamJob.ENTRY_CLASS, "--plan", "--lake", JAR.resolveSibling("flink-jar-it-lake").toString(),
+          "--clickhouse", "http://clickhouse:8123", "--service-url", "pulsar://pulsar:6650",
+          "--admin-url", "http://pulsar:8080", "--catalog-url", catalog.getJdbcUrl("postgres", "postgres"),
+          "--catalog-user", "postgres");
+    }
     assertThat(plan.code()).as(plan.err()).isZero();
-    assertThat(plan.out()).contains("pulsar-ticks", "minute-bars", "lake-bars", "clickhouse-bars", "clickhouse-alerts",
-        "pulsar-bars", "pulsar-alerts", "pulsar-late", "pulsar-quarantine");
+    assertThat(plan.out()).contains("pulsar-ticks", "minute-bars", "iceberg-bars", "clickhouse-bars", "clickhouse-alerts",
+        "pulsar-bars", "pulsar-alerts", "pulsar-late", "pulsar-quarantine", "lake-late", "lake-quarantine");
 
     // What the stack's pulsar-init service runs on this same classpath.
     Run topics = java("dev.onering.stream.cli.StreamCli", "topics", "--help");
