@@ -159,6 +159,12 @@ class SilverBarsTableTest {
     }
   }
 
+  static long snapshotId(SilverBarsTable table) {
+    try (JdbcCatalog c = table.openCatalog()) {
+      return c.loadTable(SilverBarsTable.IDENTIFIER).currentSnapshot().snapshotId();
+    }
+  }
+
   static void emit() throws InterruptedException {
     PhasedBars.OPEN.release();
     assertThat(PhasedBars.EMITTED.tryAcquire(60, TimeUnit.SECONDS)).as("the source emitted its phase").isTrue();
@@ -209,7 +215,8 @@ class SilverBarsTableTest {
         Table t = c.loadTable(SilverBarsTable.IDENTIFIER);
         assertThat(t.spec()).isEqualTo(PartitionSpec.builderFor(t.schema()).identity("trade_date").build());
         assertThat(((org.apache.iceberg.HasTableOperations) t).operations().current().formatVersion()).isEqualTo(2);
-        assertThat(t.properties()).containsEntry(TableProperties.DELETE_MODE, "copy-on-write");
+        assertThat(t.properties()).containsEntry(TableProperties.DELETE_MODE, "copy-on-write")
+            .containsEntry(SilverBarsTable.MAX_CONTINUOUS_EMPTY_COMMITS, SilverBarsTable.NO_EMPTY_COMMITS);
         assertThat(t.refs()).containsKeys("main", "audit");
         assertThat(t.location()).isEqualTo(lake.resolve(Lake.SILVER_BARS_1M).toAbsolutePath().toString());
         assertThat(t.schema().findField("bar_start").type()).isEqualTo(Types.TimestampType.withZone());
@@ -233,6 +240,14 @@ class SilverBarsTableTest {
       await("the second checkpoint's commit", () -> io(() -> read(table).size() > first.size()));
       assertThat(read(table)).isEqualTo(lines(both));
       Set<Path> committedBoth = committedFiles(table);
+
+      // Checkpoints with no bars commit nothing, past the committer's default of an empty commit
+      // every 10: main moves only with bars.
+      long snapshot = snapshotId(table);
+      for (int i = 0; i < 12; i++) {
+        checkpoint(cluster, job);
+      }
+      assertThat(snapshotId(table)).isEqualTo(snapshot);
 
       // Bars whose checkpoint never comes (the job cancelled, as a failure would end it) never show.
       emit();
