@@ -129,6 +129,7 @@ public record SilverBarsTable(String catalogName, String jdbcUrl, String user, S
   }
 
   JdbcCatalog openCatalog(StreamEnv env) {
+    registerDriver();
     Lake lake = Lake.at(lakeRoot);
     JdbcCatalog c = new JdbcCatalog();
     Configuration conf = new Configuration();
@@ -221,6 +222,23 @@ public record SilverBarsTable(String catalogName, String jdbcUrl, String user, S
    */
   static final String MAX_CONTINUOUS_EMPTY_COMMITS = "flink.max-continuous-empty-commits";
   static final String NO_EMPTY_COMMITS = String.valueOf(Integer.MAX_VALUE);
+
+  /**
+   * Registers Postgres's JDBC driver from the job's own classloader. On a Flink cluster the job jar
+   * is a child classloader, which DriverManager's service lookup never searched: without this the
+   * catalog failed with "No suitable driver" there (the native stack's deploy test), though it
+   * opened on a flat classpath.
+   */
+  static void registerDriver() {
+    try {
+      Class.forName(POSTGRES_DRIVER, true, SilverBarsTable.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(POSTGRES_DRIVER + " is not on the job's classpath; onering-flink.jar must"
+          + " carry org.postgresql:postgresql", e);
+    }
+  }
+
+  static final String POSTGRES_DRIVER = "org.postgresql.Driver";
 
   /** The batch's write-audit-publish branch (LakeTables.AUDIT). */
   static final String AUDIT_BRANCH = "audit";
