@@ -61,6 +61,7 @@ class FlinkJarIT {
         "org/postgresql/Driver.class",                                      // ... in Postgres
         "org/apache/hadoop/conf/Configuration.class",                       // Iceberg's file IO is Hadoop's
         "org/apache/hadoop/fs/s3a/S3AFileSystem.class",                     // ... on the s3a lake
+        "org/apache/commons/logging/Log.class",                             // ... whose HTTP client logs through it
         "core-default.xml",
         "picocli/CommandLine.class",
         "com/fasterxml/jackson/databind/ObjectMapper.class",
