@@ -79,6 +79,12 @@ def test_both_flink_processes_have_what_the_job_reads(resolved, generated_env, s
     assert env["ONERING_CLICKHOUSE_USER"] == env_value(generated_env, "CLICKHOUSE_USER")
     assert env["ONERING_CLICKHOUSE_PASSWORD"] == env_value(generated_env, "CLICKHOUSE_PASSWORD")
     assert env["ONERING_LAKE"] == "s3a://"
+    # The bars' Iceberg table: the batch's catalog, opened in both (graph build, writers, committer).
+    assert env["ONERING_CATALOG_URL"] == "jdbc:postgresql://postgres:5432/iceberg"
+    assert env["ONERING_CATALOG_USER"] == env_value(generated_env, "ONERING_PG_USER")
+    assert env["ONERING_CATALOG_PASSWORD"] == env_value(generated_env, "ONERING_PG_PASSWORD")
+    assert env["ONERING_S3_ENDPOINT"] == "http://minio:9000"
+    assert env["ONERING_S3_SECRET_KEY"] == env_value(generated_env, "ONERING_S3_SECRET_KEY")
     # The lake's s3a:// and the checkpoints' s3:// both come from this plugin, configured by s3.*.
     assert env["ENABLE_BUILT_IN_PLUGINS"].startswith("flink-s3-fs-hadoop-")
     props = flink_properties(resolved[service])

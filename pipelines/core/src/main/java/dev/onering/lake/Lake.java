@@ -88,8 +88,13 @@ public final class Lake implements java.io.Serializable {
   public static final String QUARANTINE_OHLCV_CSV = "quarantine/ohlcv_csv";
   public static final String GOLD_DAILY_BARS = "gold/daily_bars";
   public static final String GOLD_INSTRUMENT_SUMMARY = "gold/instrument_summary";
-  // The streaming job's tables: apart from the batch ones, whose dates load-silver replaces whole.
-  public static final String SILVER_STREAM_BARS_1M = "silver/stream_bars_1m";
+  /**
+   * The Iceberg schema of {@code silver.bars_1m} (Iceberg's JSON form), a classpath resource: the
+   * streaming job creates the table with it and checks an existing table against it; the batch's
+   * Spark schema is held to it by a test (spark-jobs BarsSchemaContractTest).
+   */
+  public static final String SILVER_BARS_1M_SCHEMA = "/dev/onering/lake/silver.bars_1m.schema.json";
+  // The streaming job's own files. Its closed bars go into the batch's silver.bars_1m table.
   public static final String SILVER_STREAM_LATE_TICKS = "silver/stream_late_ticks";
   public static final String QUARANTINE_STREAM_TICKS = "quarantine/stream_ticks";
 

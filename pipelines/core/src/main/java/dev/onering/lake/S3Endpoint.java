@@ -39,6 +39,31 @@ public record S3Endpoint(String endpoint, String accessKey, String secretKey, St
         endpoint != null);
   }
 
+  /**
+   * Hadoop's s3a settings for this endpoint: path-style access (MinIO serves buckets as paths), TLS
+   * only for an https endpoint, and the keys, when given; without keys s3a's default chain applies
+   * (environment, profile, instance role). Hold them in memory only: they carry the secret key.
+   */
+  public Map<String, String> s3aSettings() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    if (endpoint != null) {
+      m.put("fs.s3a.endpoint", endpoint);
+      m.put("fs.s3a.connection.ssl.enabled", String.valueOf(endpoint.startsWith("https:")));
+    }
+    m.put("fs.s3a.endpoint.region", region);
+    m.put("fs.s3a.path.style.access", String.valueOf(pathStyle));
+    // Keep directory markers rather than delete the parents' on every write: nothing here reads
+    // the bucket with a pre-3.3 s3a, and it saves a bulk delete per file. Hadoop 3.4's default,
+    // pinned so a different Hadoop on the cluster behaves the same.
+    m.put("fs.s3a.directory.marker.retention", "keep");
+    if (hasCredentials()) {
+      m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      m.put("fs.s3a.access.key", accessKey);
+      m.put("fs.s3a.secret.key", secretKey);
+    }
+    return m;
+  }
+
   public boolean hasCredentials() {
     return accessKey != null && secretKey != null;
   }

@@ -13,9 +13,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * them: {@code onering stream} and the job's entry point read it once at start
  * ({@link #system()}) and pass it on; tests pass a map of their own ({@link #of}).
  *
- * <p>The one reader that runs elsewhere is the ClickHouse writer in a Flink task manager: the
- * server's user and password must never travel in the job graph (Flink's UI shows it and every
- * checkpoint stores it), so the writer reads them through this class where it runs.
+ * <p>The readers that run elsewhere are the ClickHouse writer and the Iceberg catalog of the bars
+ * table in a Flink task manager: the server's and the catalog's passwords must never travel in the
+ * job graph (Flink's UI shows it and every checkpoint stores it), so they read them through this
+ * class where they run.
  *
  * <p>Options that an environment variable may set get it through {@link #optionDefaults()}:
  * precedence is the option, else the variable, else the option's default.
@@ -31,6 +32,11 @@ public final class StreamEnv {
   public static final String CLICKHOUSE_URL = ClickHouseHttp.URL_ENV;
   public static final String CLICKHOUSE_USER = ClickHouseHttp.USER_ENV;
   public static final String CLICKHOUSE_PASSWORD = ClickHouseHttp.PASSWORD_ENV;
+  /** The Iceberg catalog of silver.bars_1m: the batch path's (docs/architecture.md), same names. */
+  public static final String CATALOG_URL = "ONERING_CATALOG_URL";
+  public static final String CATALOG_USER = "ONERING_CATALOG_USER";
+  /** Secret: read where the catalog opens (client, job manager, task managers), never an option. */
+  public static final String CATALOG_PASSWORD = "ONERING_CATALOG_PASSWORD";
   public static final String PULSAR_LIB = "ONERING_PULSAR_LIB";
   public static final String PULSAR_MEM = "ONERING_PULSAR_MEM";
   public static final String PULSAR_START_TIMEOUT = "ONERING_PULSAR_START_TIMEOUT";
@@ -48,6 +54,8 @@ public final class StreamEnv {
       "--admin-url", PULSAR_ADMIN_URL,
       "--lake", LAKE,
       "--chdb", CHDB_PATH,
+      "--catalog-url", CATALOG_URL,
+      "--catalog-user", CATALOG_USER,
       "publish --topic", PULSAR_TOPIC,
       "demo --out", OUT_DIR);
 

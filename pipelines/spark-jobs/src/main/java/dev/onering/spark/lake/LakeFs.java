@@ -9,7 +9,6 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,29 +54,9 @@ public final class LakeFs implements LakeFiles, Serializable {
     return new LakeFs(lake, hadoopSettings);
   }
 
-  /**
-   * The s3a settings for an endpoint: path-style access (MinIO serves buckets as paths), TLS only
-   * for an https endpoint, and the keys given, when given; without keys s3a's default chain applies
-   * (environment, profile, instance role). Empty for no endpoint and no keys: AWS's defaults.
-   */
+  /** The s3a settings for an endpoint ({@link S3Endpoint#s3aSettings}, shared with the streaming job). */
   public static Map<String, String> s3aSettings(S3Endpoint s3) {
-    Map<String, String> m = new LinkedHashMap<>();
-    if (s3.endpoint() != null) {
-      m.put("fs.s3a.endpoint", s3.endpoint());
-      m.put("fs.s3a.connection.ssl.enabled", String.valueOf(s3.endpoint().startsWith("https:")));
-    }
-    m.put("fs.s3a.endpoint.region", s3.region());
-    m.put("fs.s3a.path.style.access", String.valueOf(s3.pathStyle()));
-    // Keep directory markers rather than delete the parents' on every write: nothing here reads
-    // the bucket with a pre-3.3 s3a, and it saves a bulk delete per file. Hadoop 3.4's default,
-    // pinned so a different Hadoop on the cluster behaves the same.
-    m.put("fs.s3a.directory.marker.retention", "keep");
-    if (s3.hasCredentials()) {
-      m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-      m.put("fs.s3a.access.key", s3.accessKey());
-      m.put("fs.s3a.secret.key", s3.secretKey());
-    }
-    return m;
+    return s3.s3aSettings();
   }
 
   @Override

@@ -291,8 +291,16 @@ public final class LakeTables implements AutoCloseable {
   }
 
   /**
-   * Publishes the audit branch: main fast-forwards to it, so main moves only to a snapshot the gate
-   * saw, and only forward. Returns main's snapshot id afterwards; a table missing returns empty.
+   * Publishes the audit branch: main moves to what the gate saw, and only forward. Returns main's
+   * snapshot id afterwards; a table missing returns empty.
+   *
+   * <p>When main is still the audit branch's base, main fast-forwards to it. When main moved on
+   * meanwhile (the streaming job appends its closed bars to {@code silver.bars_1m}'s main at every
+   * checkpoint, docs/streaming.md), the audit branch's change is applied to main instead, in one
+   * commit: in every partition the audit write changed, main's files become exactly the audit
+   * snapshot's (the batch replaces those dates, the stream's rows of them included), and main's
+   * other partitions keep what the stream appended. The commit is validated against main as read:
+   * a concurrent write into those partitions makes it fail and start over, never mix.
    */
   public Optional<Long> publish(Id id) {
     Optional<Table> found = find(id);
@@ -301,10 +309,101 @@ public final class LakeTables implements AutoCloseable {
     }
     Table t = found.get();
     if (t.refs().containsKey(AUDIT) && t.snapshot(AUDIT).snapshotId() != t.currentSnapshot().snapshotId()) {
-      t.manageSnapshots().fastForwardBranch(MAIN, AUDIT).commit();
+      long audit = t.snapshot(AUDIT).snapshotId();
+      if (org.apache.iceberg.util.SnapshotUtil.isAncestorOf(t, audit, t.currentSnapshot().snapshotId())) {
+        t.manageSnapshots().fastForwardBranch(MAIN, AUDIT).commit();
+      } else {
+        applyAuditToMain(t, id);
+      }
       t.refresh();
     }
     return Optional.of(t.currentSnapshot().snapshotId());
+  }
+
+  private static final int PUBLISH_ATTEMPTS = 5;
+
+  /** See {@link #publish}: the audit branch's changed partitions, made main's in one commit. */
+  private void applyAuditToMain(Table t, Id id) {
+    for (int attempt = 1; ; attempt++) {
+      t.refresh();
+      Snapshot main = t.currentSnapshot();
+      Snapshot audit = t.snapshot(AUDIT);
+      Long base = null;
+      for (long a : org.apache.iceberg.util.SnapshotUtil.ancestorIds(audit, t::snapshot)) {
+        if (org.apache.iceberg.util.SnapshotUtil.isAncestorOf(t, main.snapshotId(), a)) {
+          base = a;
+          break;
+        }
+      }
+      if (base == null) {
+        throw new IllegalStateException(id.qualifiedName() + ": the audit branch (snapshot " + audit.snapshotId()
+            + ") and main (" + main.snapshotId() + ") share no snapshot; run the Silver step again (it starts the"
+            + " audit branch from main)");
+      }
+      Map<String, org.apache.iceberg.DataFile> before = files(t, base);
+      Map<String, org.apache.iceberg.DataFile> after = files(t, audit.snapshotId());
+      // The changed partitions, by value (null for an unpartitioned table: the whole table).
+      Map<String, Object> changed = new LinkedHashMap<>();
+      java.util.Set<String> paths = new java.util.HashSet<>(before.keySet());
+      paths.addAll(after.keySet());
+      for (String p : paths) {
+        if (before.containsKey(p) != after.containsKey(p)) {
+          Object v = partitionValue((before.containsKey(p) ? before : after).get(p), id);
+          changed.put(String.valueOf(v), v);
+        }
+      }
+      Map<String, org.apache.iceberg.DataFile> onMain = files(t, main.snapshotId());
+      org.apache.iceberg.OverwriteFiles ov = t.newOverwrite();
+      Expression scope = Expressions.alwaysFalse();
+      for (Object v : changed.values()) {
+        scope = Expressions.or(scope, v == null ? Expressions.alwaysTrue() : Expressions.equal(id.partitionColumn(), v));
+      }
+      boolean any = false;
+      for (var f : onMain.values()) {
+        if (changed.containsKey(String.valueOf(partitionValue(f, id))) && !after.containsKey(f.location())) {
+          ov.deleteFile(f);
+          any = true;
+        }
+      }
+      for (var f : after.values()) {
+        if (changed.containsKey(String.valueOf(partitionValue(f, id))) && !onMain.containsKey(f.location())) {
+          ov.addFile(f);
+          any = true;
+        }
+      }
+      if (!any) {
+        return;
+      }
+      ov.validateFromSnapshot(main.snapshotId()).conflictDetectionFilter(scope).validateNoConflictingData()
+          .validateNoConflictingDeletes();
+      try {
+        ov.commit();
+        return;
+      } catch (org.apache.iceberg.exceptions.ValidationException e) {
+        if (attempt >= PUBLISH_ATTEMPTS) {
+          throw new IllegalStateException(id.qualifiedName() + ": another writer kept writing into the dates being"
+              + " published (" + e.getMessage() + "); publish again once it has closed them", e);
+        }
+      }
+    }
+  }
+
+  /** The file's partition value (days since the epoch for a date), null for an unpartitioned table. */
+  private static Object partitionValue(org.apache.iceberg.DataFile f, Id id) {
+    return id.partitionColumn() == null ? null : f.partition().get(0, Object.class);
+  }
+
+  /** A snapshot's data files by location. */
+  private static Map<String, org.apache.iceberg.DataFile> files(Table t, long snapshotId) {
+    Map<String, org.apache.iceberg.DataFile> m = new java.util.HashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().useSnapshot(snapshotId).planFiles()) {
+      for (FileScanTask task : tasks) {
+        m.put(task.file().location(), task.file());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot plan the files of snapshot " + snapshotId + ": " + e.getMessage(), e);
+    }
+    return m;
   }
 
   /** A ref's snapshot id (branch or tag), if the table and the ref exist. */

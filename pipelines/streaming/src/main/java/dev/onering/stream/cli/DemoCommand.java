@@ -1,6 +1,8 @@
 package dev.onering.stream.cli;
 
 import dev.onering.lake.Lake;
+import dev.onering.serving.postgres.EmbeddedPostgresServer;
+import dev.onering.stream.sink.SilverBarsTable;
 import dev.onering.pipeline.Json;
 import dev.onering.report.Fmt;
 import dev.onering.serving.clickhouse.ChDbSilverStore;
@@ -24,6 +26,7 @@ import dev.onering.stream.report.StreamRunReport;
 import dev.onering.stream.sink.LakeAndClickHouseSinks;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +70,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--chdb", description = "Embedded ClickHouse data directory (env " + StreamEnv.CHDB_PATH
       + ", default: ${DEFAULT-VALUE}).", defaultValue = ChDbSilverStore.DATA_DIR_DEFAULT)
   Path chdb;
+
+  @Option(names = "--catalog-url", paramLabel = "JDBC-URL",
+      description = "The Iceberg catalog closed bars are appended to (silver.bars_1m; env " + StreamEnv.CATALOG_URL
+          + ", user " + StreamEnv.CATALOG_USER + ", password " + StreamEnv.CATALOG_PASSWORD + "). Default: the"
+          + " embedded Postgres under the data directory (env " + StreamEnv.DATA_DIR + ", default data), the"
+          + " batch's embedded catalog.")
+  String catalogUrl;
 
   @Option(names = "--work", description = "Broker data, checkpoints and savepoints (default: ${DEFAULT-VALUE}).",
       defaultValue = "data/stream")
@@ -118,21 +128,38 @@ final class DemoCommand implements Callable<Integer> {
       try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(broker.adminUrl()).build()) {
         StreamTopics.ensure(admin);
       }
-      try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded()) {
+      try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded();
+          EmbeddedPostgresServer catalogDb = catalogUrl == null || catalogUrl.isBlank() ? startCatalogDb() : null) {
         store.migrate(ChangelogApplier.locateDefaultChangelog());
-        return run(broker, store, simulation, settings, ratePerSecond);
+        SilverBarsTable bars = catalogDb != null
+            ? new SilverBarsTable(SilverBarsTable.CATALOG_NAME, catalogDb.jdbcUrl(EmbeddedPostgresServer.CATALOG_DATABASE),
+                catalogDb.user(), Lake.at(lake).root())
+            : new SilverBarsTable(SilverBarsTable.CATALOG_NAME, catalogUrl.strip(),
+                streamEnv.get(StreamEnv.CATALOG_USER).orElse(null), Lake.at(lake).root());
+        StreamProgress.info("demo", "closed bars go to " + bars);
+        return run(broker, store, simulation, settings, ratePerSecond, bars);
       }
     }
   }
 
+  /** The embedded runtime's Postgres (the batch steps' too), with the Iceberg catalog's database. */
+  private EmbeddedPostgresServer startCatalogDb() throws IOException {
+    Path dir = Path.of(streamEnv.get(StreamEnv.DATA_DIR, DATA_DIR_DEFAULT)).resolve("postgres");
+    StreamProgress.info("demo", "starting the embedded Postgres under " + dir + " (the Iceberg catalog)");
+    return EmbeddedPostgresServer.start(dir, 0);
+  }
+
+  /** The embedded runtime's data directory when {@value StreamEnv#DATA_DIR} is unset, as the batch CLI's. */
+  static final String DATA_DIR_DEFAULT = "data";
+
   private int run(EmbeddedPulsar broker, SilverStore store, SimulationConfig simulation, StreamSettings settings,
-      double ratePerSecond) throws Exception {
+      double ratePerSecond, SilverBarsTable bars) throws Exception {
     Configuration conf = new Configuration();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     PulsarTickJob.Config config = new PulsarTickJob.Config(broker.serviceUrl(),
         broker.adminUrl(), "onering-stream-demo", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, settings,
         AlertRules.defaults(), new LakeAndClickHouseSinks.Targets(Lake.at(lake).root(),
-            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible), 0);
+            SilverStoreTarget.chdb(chdb), 100, DemoCommand::visible, bars), 0);
     TickPipeline.Streams streams = PulsarTickJob.define(env, config);
     streams.alerts().sinkTo(LiveCounts.sink("alerts")).name("count-alerts");
     streams.late().sinkTo(LiveCounts.sink("late")).name("count-late");

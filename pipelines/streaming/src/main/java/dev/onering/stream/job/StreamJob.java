@@ -7,6 +7,8 @@ import dev.onering.stream.StreamEnv;
 import dev.onering.stream.cli.PulsarOptions;
 import dev.onering.stream.pulsar.StreamTopics;
 import dev.onering.stream.sink.LakeAndClickHouseSinks;
+import dev.onering.pipeline.Redaction;
+import dev.onering.stream.sink.SilverBarsTable;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,10 +42,11 @@ import picocli.CommandLine.Option;
       "Run the streaming job: ticks from Pulsar to minute bars, alerts, late and",
       "quarantined records.",
       "",
-      "Reads the ticks topic from its earliest message; writes closed bars (Parquet),",
-      "late trades and quarantine (JSON lines) to the lake at each checkpoint; upserts",
-      "bar revisions and alerts into ClickHouse (silver.bars_1m, silver.alerts); and",
-      "publishes them to the output topics. Runs until cancelled or stopped with a",
+      "Reads the ticks topic from its earliest message; appends closed bars to the",
+      "Iceberg table silver.bars_1m and writes late trades and quarantine (JSON lines)",
+      "to the lake, committed at each checkpoint; upserts bar revisions and alerts",
+      "into ClickHouse (silver.bars_1m, silver.alerts); and publishes them to the",
+      "output topics. Runs until cancelled or stopped with a",
       "savepoint (--bounded: until the last message present at start). Without a",
       "cluster it runs on a MiniCluster in this JVM; on the stack's Flink cluster the",
       "onering_streaming DAG deploys it (docs/streaming.md), as would",
@@ -73,6 +76,7 @@ public final class StreamJob implements Callable<Integer> {
   /** Flink refuses a shorter checkpoint interval. */
   static final Duration CHECKPOINT_INTERVAL_MIN = Duration.ofMillis(10);
   static final String CLICKHOUSE_NONE = "none";
+  static final String CATALOG_NONE = "none";
 
   @Mixin PulsarOptions pulsar;
 
@@ -89,6 +93,17 @@ public final class StreamJob implements Callable<Integer> {
           + "running in this JVM), or none. Default: env " + ClickHouseHttp.URL_ENV + ", else chdb: with env "
           + ChDbSilverStore.DATA_DIR_ENV + " or " + ChDbSilverStore.DATA_DIR_DEFAULT + ".")
   String clickhouse;
+
+  @Option(names = "--catalog-url", paramLabel = "JDBC-URL|none", order = 2,
+      description = "The Iceberg catalog closed bars are appended to (silver.bars_1m, the batch's table, committed at"
+          + " each checkpoint): its Postgres database, e.g. jdbc:postgresql://postgres:5432/iceberg; password from "
+          + StreamEnv.CATALOG_PASSWORD + " where the job's tasks run. Default: env " + StreamEnv.CATALOG_URL
+          + ", else none (no bars in the lake).")
+  String catalogUrl;
+
+  @Option(names = "--catalog-user", paramLabel = "NAME", order = 2,
+      description = "The catalog database's user (env " + StreamEnv.CATALOG_USER + ").")
+  String catalogUser;
 
   @Option(names = "--subscription", paramLabel = "NAME", order = 3, defaultValue = SUBSCRIPTION_DEFAULT,
       description = "Pulsar subscription of the job's source (default: ${DEFAULT-VALUE}).")
@@ -175,8 +190,10 @@ public final class StreamJob implements Callable<Integer> {
       return 0;
     }
     // stderr: the client's terminal for flink run and onering stream job, the job manager's log for REST.
-    System.err.printf(Locale.ROOT, "[job] %s: ticks from %s at %s; lake %s; %s; checkpoints every %s%s%n", jobName,
+    System.err.printf(Locale.ROOT, "[job] %s: ticks from %s at %s; lake %s; %s; %s; checkpoints every %s%s%n", jobName,
         StreamTopics.TICKS, config.serviceUrl(), config.targets().lakeRoot(),
+        config.targets().barsTable() == null ? "no Iceberg catalog: closed bars not in the lake"
+            : config.targets().barsTable(),
         config.targets().clickhouse() == null ? "no ClickHouse" : config.targets().clickhouse(),
         checkpointInterval.strip(), bounded ? "; bounded" : "");
     env.execute(jobName);
@@ -201,7 +218,23 @@ public final class StreamJob implements Callable<Integer> {
     }
     return new PulsarTickJob.Config(pulsar.serviceUrl(), pulsar.adminUrl(), subscription, bounded, true, checkpoints,
         StreamSettings.defaults(), AlertRules.defaults(),
-        new LakeAndClickHouseSinks.Targets(Lake.at(lake.strip()).root(), clickhouseTarget(), flush.toMillis(), null), 0);
+        new LakeAndClickHouseSinks.Targets(Lake.at(lake.strip()).root(), clickhouseTarget(), flush.toMillis(), null,
+            barsTable()), 0);
+  }
+
+  /** --catalog-url, else {@value StreamEnv#CATALOG_URL}; null for none. */
+  SilverBarsTable barsTable() {
+    String given = catalogUrl == null || catalogUrl.isBlank() ? null : catalogUrl.strip();
+    if (given == null || given.equalsIgnoreCase(CATALOG_NONE)) {
+      return null;
+    }
+    if (!given.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("--catalog-url '" + Redaction.credentials(given) + "' is not a Postgres JDBC URL;"
+          + " give the Iceberg catalog's database (jdbc:postgresql://postgres:5432/iceberg, or "
+          + StreamEnv.CATALOG_URL + "), or none");
+    }
+    String user = catalogUser == null || catalogUser.isBlank() ? null : catalogUser.strip();
+    return new SilverBarsTable(SilverBarsTable.CATALOG_NAME, given, user, Lake.at(lake.strip()).root());
   }
 
   /** --clickhouse, else {@value ClickHouseHttp#URL_ENV}, else the embedded engine; null for none. */

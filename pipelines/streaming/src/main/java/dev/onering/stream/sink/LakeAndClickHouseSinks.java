@@ -16,9 +16,10 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
- * Where the job's outputs land outside Pulsar: the lake (closed bars as Parquet, late trades and
- * quarantine as JSON lines, each committed at a checkpoint, so a restart never leaves half a file
- * visible) and ClickHouse (bar revisions and alerts, upserted as they come).
+ * Where the job's outputs land outside Pulsar: the lake (closed bars appended to the Iceberg table
+ * {@code silver.bars_1m}, late trades and quarantine as JSON lines, each committed at a checkpoint,
+ * so a restart never leaves half a write visible) and ClickHouse (bar revisions and alerts,
+ * upserted as they come).
  */
 public final class LakeAndClickHouseSinks {
   private LakeAndClickHouseSinks() {}
@@ -28,17 +29,23 @@ public final class LakeAndClickHouseSinks {
    * @param clickhouse null to leave ClickHouse out
    * @param flushMillis how often the ClickHouse writers send what they hold
    * @param barVisibility told of each batch of bars ClickHouse has taken, or null
+   * @param barsTable the Iceberg table closed bars are appended to, or null to write none
    */
   public record Targets(String lakeRoot, SilverStoreTarget clickhouse, long flushMillis,
-      ClickHouseUpsertSink.Visibility<BarRecord> barVisibility) implements Serializable {}
+      ClickHouseUpsertSink.Visibility<BarRecord> barVisibility, SilverBarsTable barsTable) implements Serializable {
+
+    /** No Iceberg table: the closed bars go to ClickHouse and the topics only. */
+    public Targets(String lakeRoot, SilverStoreTarget clickhouse, long flushMillis,
+        ClickHouseUpsertSink.Visibility<BarRecord> barVisibility) {
+      this(lakeRoot, clickhouse, flushMillis, barVisibility, null);
+    }
+  }
 
   public static void attach(TickPipeline.Streams streams, Targets targets) {
     Lake lake = Lake.at(targets.lakeRoot());
-    streams.closedBars().sinkTo(FileSink.forBulkFormat(path(lake, Lake.SILVER_STREAM_BARS_1M), BarParquet.writerFactory())
-            .withBucketAssigner(new TradeDateBuckets<BarRecord>("trade_date", b -> b.barStart))
-            .withOutputFileConfig(files(".parquet"))
-            .build())
-        .name("lake-bars").uid("lake-bars");
+    if (targets.barsTable() != null) {
+      targets.barsTable().append(streams.closedBars());
+    }
     jsonLines(streams.late(), Arrival::toLateJson, lake, Lake.SILVER_STREAM_LATE_TICKS,
         new TradeDateBuckets<>("trade_date", a -> a.tick().eventTimeMicros()), "lake-late");
     // Quarantine is found by when it happened: the folder is the day the message was read.

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,9 +56,12 @@ class FlinkJarIT {
         "dev/onering/stream/cli/StreamCli.class",                           // `stream topics`, the stack's pulsar-init
         "dev/onering/serving/clickhouse/ClickHouseHttpSilverStore.class",   // the sink's server path
         "org/apache/flink/connector/pulsar/source/PulsarSource.class",
-        "org/apache/flink/formats/parquet/ParquetWriterFactory.class",
-        "org/apache/parquet/hadoop/ParquetWriter.class",
-        "org/apache/hadoop/conf/Configuration.class",                       // parquet-hadoop's writer needs it
+        "org/apache/iceberg/flink/sink/IcebergSink.class",                  // closed bars into silver.bars_1m
+        "org/apache/iceberg/jdbc/JdbcCatalog.class",                        // the batch's catalog
+        "org/postgresql/Driver.class",                                      // ... in Postgres
+        "org/apache/hadoop/conf/Configuration.class",                       // Iceberg's file IO is Hadoop's
+        "org/apache/hadoop/fs/s3a/S3AFileSystem.class",                     // ... on the s3a lake
+        "org/apache/commons/logging/Log.class",                             // ... whose HTTP client logs through it
         "core-default.xml",
         "picocli/CommandLine.class",
         "com/fasterxml/jackson/databind/ObjectMapper.class",
@@ -76,8 +80,10 @@ class FlinkJarIT {
         "com/esotericsoftware/kryo/",
         "org/slf4j/",                         // the image's logging
         "org/apache/logging/log4j/",
-        "io/zonky/",                          // Gold's embedded Postgres: not the stream's business
-        "org/postgresql/");
+        "org/apache/flink/table/data/",       // lib/flink-table-runtime (and -api-java-uber)
+        "org/apache/flink/table/runtime/",
+        "io/zonky/",                          // the embedded runtime's Postgres: the stack has its own
+        "org/apache/iceberg/spark/");         // the batch's Iceberg runtime never meets Flink's
     List<String> found = new ArrayList<>();
     for (String e : entries) {
       for (String p : provided) {
@@ -101,12 +107,19 @@ class FlinkJarIT {
     // The whole graph as the stack would deploy it, built from this jar and Flink's own classes. A
     // local lake: the file sinks open the lake's file system while the graph is built, and s3a://
     // comes from the flink-s3-fs-hadoop plugin, which the stack's job manager loads and this JVM does not.
-    Run plan = java(StreamJob.ENTRY_CLASS, "--plan", "--lake", JAR.resolveSibling("flink-jar-it-lake").toString(),
-        "--clickhouse", "http://clickhouse:8123", "--service-url", "pulsar://pulsar:6650",
-        "--admin-url", "http://pulsar:8080");
+    // The Iceberg sink loads the bars table (created when missing) from the catalog as the graph is
+    // built: in the user-code classloader, as the job manager runs a REST submission's main (a flat
+    // classpath found the JDBC driver where the native stack's cluster did not).
+    Run plan;
+    try (EmbeddedPostgres catalog = EmbeddedPostgres.start()) {
+      plan = javaAsUserCode(StreamJob.ENTRY_CLASS, "--plan", "--lake", JAR.resolveSibling("flink-jar-it-lake").toString(),
+          "--clickhouse", "http://clickhouse:8123", "--service-url", "pulsar://pulsar:6650",
+          "--admin-url", "http://pulsar:8080", "--catalog-url", catalog.getJdbcUrl("postgres", "postgres"),
+          "--catalog-user", "postgres");
+    }
     assertThat(plan.code()).as(plan.err()).isZero();
-    assertThat(plan.out()).contains("pulsar-ticks", "minute-bars", "lake-bars", "clickhouse-bars", "clickhouse-alerts",
-        "pulsar-bars", "pulsar-alerts", "pulsar-late", "pulsar-quarantine");
+    assertThat(plan.out()).contains("pulsar-ticks", "minute-bars", "iceberg-bars", "clickhouse-bars", "clickhouse-alerts",
+        "pulsar-bars", "pulsar-alerts", "pulsar-late", "pulsar-quarantine", "lake-late", "lake-quarantine");
 
     // What the stack's pulsar-init service runs on this same classpath.
     Run topics = java("dev.onering.stream.cli.StreamCli", "topics", "--help");
@@ -146,6 +159,27 @@ class FlinkJarIT {
   }
 
   static Run java(Map<String, String> env, String mainClass, String... args) throws Exception {
+    return run(env, JAR.toAbsolutePath().toString(), mainClass, args);
+  }
+
+  /**
+   * {@code mainClass} of the jar as a cluster runs a submitted jar: in a child-first user-code
+   * classloader over the image's classpath ({@link UserCodeLauncher}).
+   */
+  static Run javaAsUserCode(String mainClass, String... args) throws Exception {
+    String launcher = Path.of(UserCodeLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    // flink-dist in the image bundles commons-lang3, which Flink's own classes use; the provided
+    // scope standing in for the image leaves it out (it is in the runtime scope).
+    try (var lib = Files.list(JAR.resolveSibling("lib"))) {
+      launcher += java.io.File.pathSeparator + lib.filter(f -> f.getFileName().toString().startsWith("commons-lang3-"))
+          .map(Path::toString).sorted().reduce((a, b) -> b).orElseThrow();
+    }
+    List<String> all = new ArrayList<>(List.of(JAR.toAbsolutePath().toString(), mainClass));
+    all.addAll(List.of(args));
+    return run(Map.of(), launcher, UserCodeLauncher.class.getName(), all.toArray(String[]::new));
+  }
+
+  static Run run(Map<String, String> env, String firstOnClasspath, String mainClass, String... args) throws Exception {
     assertThat(FLINK_LIB).as("copied at package (maven-dependency-plugin copy-flink-image-classpath)").isDirectory();
     // The image's lib/ also has its logging (slf4j and log4j); the module has slf4j-api as a compile
     // dependency, so it is in target/lib rather than the provided scope.
@@ -155,7 +189,7 @@ class FlinkJarIT {
     }
     String sep = java.io.File.pathSeparator;
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", JAR.toAbsolutePath() + sep + FLINK_LIB.toAbsolutePath() + "/*" + sep + slf4j.toAbsolutePath(),
+        "-Xmx512m", "-cp", firstOnClasspath + sep + FLINK_LIB.toAbsolutePath() + "/*" + sep + slf4j.toAbsolutePath(),
         mainClass));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("flink-jar-it", ".out");

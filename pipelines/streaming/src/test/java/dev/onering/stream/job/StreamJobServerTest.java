@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.onering.bars.MinuteBar;
 import dev.onering.bars.MinuteBars;
 import dev.onering.lake.Lake;
+import dev.onering.stream.sink.SilverBarsTable;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import dev.onering.pipeline.Json;
 import dev.onering.serving.clickhouse.ChDb;
 import dev.onering.serving.clickhouse.ChDbHttpFront;
@@ -27,6 +30,8 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +52,18 @@ class StreamJobServerTest {
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  static EmbeddedPostgres catalogDb;
+
+  @BeforeAll
+  static void startCatalogDb() throws IOException {
+    catalogDb = EmbeddedPostgres.start();
+  }
+
+  @AfterAll
+  static void stopCatalogDb() throws IOException {
+    catalogDb.close();
+  }
 
   @Test
   void theEntryPointReadsPulsarAndUpsertsBarsIntoTheClickHouseServer(@TempDir Path lake, @TempDir Path chdb)
@@ -71,6 +88,7 @@ class StreamJobServerTest {
       StreamJob.main(new String[] {
           "--service-url", PULSAR.serviceUrl(), "--admin-url", PULSAR.adminUrl(),
           "--lake", lake.toString(), "--clickhouse", front.url().toString(),
+          "--catalog-url", catalogDb.getJdbcUrl("postgres", "postgres"), "--catalog-user", "postgres",
           "--checkpoint-interval", "500ms", "--flush-interval", "100ms", "--bounded"});
 
       // Late trades are the lake's, every other kept trade is in its bar (as StreamBatchParityTest
@@ -89,9 +107,11 @@ class StreamJobServerTest {
       // They came over HTTP, as JSONEachRow bodies, from the job's writers.
       assertThat(front.statements()).contains("INSERT INTO silver.bars_1m FORMAT JSONEachRow");
 
-      // The lake has the closed bars as Parquet and every rejected line.
-      assertThat(((Number) engine.rows("SELECT count() AS n FROM file('" + lake.resolve(Lake.SILVER_STREAM_BARS_1M)
-          + "/**/*.parquet', Parquet)").get(0).get("n")).longValue()).isEqualTo(expected.size());
+      // The lake has the closed bars in the Iceberg table, in the catalog named on the command line,
+      // and every rejected line.
+      assertThat(ExactlyOnceRestartTest.tableBars(new SilverBarsTable(SilverBarsTable.CATALOG_NAME,
+              catalogDb.getJdbcUrl("postgres", "postgres"), "postgres", lake.toString())))
+          .isEqualTo(expected.stream().map(ExactlyOnceRestartTest::line).sorted().toList());
       assertThat(ExactlyOnceRestartTest.lines(lake.resolve(Lake.QUARANTINE_STREAM_TICKS)))
           .hasSize(feed.batchQuarantine().size());
     }

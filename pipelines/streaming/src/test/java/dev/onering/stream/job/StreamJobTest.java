@@ -8,6 +8,7 @@ import dev.onering.serving.clickhouse.ChDbSilverStore;
 import dev.onering.serving.clickhouse.ClickHouseHttp;
 import dev.onering.stream.StreamEnv;
 import dev.onering.stream.cli.PulsarOptions;
+import dev.onering.stream.sink.SilverBarsTable;
 import dev.onering.stream.sink.SilverStoreTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -107,6 +108,26 @@ class StreamJobTest {
   }
 
   @Test
+  void theBarsCatalogIsTheOptionElseTheEnvironmentElseNoneAndItsPasswordNeverInTheGraph() throws Exception {
+    Map<String, String> stack = Map.of(StreamEnv.CATALOG_URL, "jdbc:postgresql://postgres:5432/iceberg",
+        StreamEnv.CATALOG_USER, "onering", StreamEnv.CATALOG_PASSWORD, "pg-s3cret-never-in-the-graph");
+    PulsarTickJob.Config c = config(stack, "--lake", "s3a://");
+    assertThat(c.targets().barsTable()).isEqualTo(new SilverBarsTable(SilverBarsTable.CATALOG_NAME,
+        "jdbc:postgresql://postgres:5432/iceberg", "onering", "s3a://"));
+    assertThat(config(stack, "--catalog-url", "jdbc:postgresql://other:5432/iceberg", "--catalog-user", "me")
+        .targets().barsTable()).isEqualTo(new SilverBarsTable(SilverBarsTable.CATALOG_NAME,
+            "jdbc:postgresql://other:5432/iceberg", "me", Lake.at(Lake.DEFAULT_ROOT).root()));
+    assertThat(config(stack, "--catalog-url", "none").targets().barsTable()).as("left out").isNull();
+    assertThat(config(Map.of()).targets().barsTable()).as("no catalog configured").isNull();
+    byte[] bytes = InstantiationUtil.serializeObject(c);
+    assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("jdbc:postgresql://postgres:5432/iceberg")
+        .doesNotContain("pg-s3cret-never-in-the-graph");
+    assertThatThrownBy(() -> config(Map.of(), "--catalog-url", "postgres://h/iceberg"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--catalog-url")
+        .hasMessageContaining(StreamEnv.CATALOG_URL);
+  }
+
+  @Test
   void helpListsEveryOptionWithItsEnvironmentVariable() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(StreamJob.parse(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -114,9 +135,9 @@ class StreamJobTest {
         .as("nothing to run").isNull();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: job")
         .contains("--service-url", "--admin-url", "--lake", "--clickhouse", "--subscription", "--checkpoint-interval",
-            "--flush-interval", "--job-name", "--bounded", "--plan")
+            "--flush-interval", "--job-name", "--bounded", "--plan", "--catalog-url", "--catalog-user")
         .contains(PulsarOptions.SERVICE_URL_ENV, PulsarOptions.ADMIN_URL_ENV, StreamJob.LAKE_ENV, ClickHouseHttp.URL_ENV,
-            ClickHouseHttp.USER_ENV, ClickHouseHttp.PASSWORD_ENV)
+            ClickHouseHttp.USER_ENV, ClickHouseHttp.PASSWORD_ENV, StreamEnv.CATALOG_URL, StreamEnv.CATALOG_PASSWORD)
         .contains(StreamJob.ENTRY_CLASS);
   }
 
