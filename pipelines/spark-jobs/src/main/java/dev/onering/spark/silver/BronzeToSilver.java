@@ -315,9 +315,28 @@ public final class BronzeToSilver {
 
   /** Rows in the outputs' column order, as Spark's internal values (UTF8String, epoch micros and days). */
   abstract static class RowsOf implements Sink {
-    // Symbols, sides, exchanges, reasons and file names repeat: one UTF8String each.
+    // Symbols, sides, exchanges, reasons and file names repeat: one UTF8String each. Rows come
+    // sorted by symbol, so a symbol and its exchange are nearly always the previous row's.
     private final Map<String, UTF8String> strings = new HashMap<>();
+    private final Last symbol = new Last();
+    private final Last exchange = new Last();
+    private static final UTF8String BUY = UTF8String.fromString(Tick.BUY);
+    private static final UTF8String SELL = UTF8String.fromString(Tick.SELL);
     int day;
+
+    /** The previous string and its UTF8String. */
+    private final class Last {
+      private String s;
+      private UTF8String u;
+
+      UTF8String of(String next) {
+        if (!next.equals(s)) {
+          s = next;
+          u = utf8(next);
+        }
+        return u;
+      }
+    }
 
     @Override
     public void startDate(LocalDate date) {
@@ -329,18 +348,18 @@ public final class BronzeToSilver {
     }
 
     void trade(Tick t, Object[] v) {
-      v[0] = utf8(t.symbol());
+      v[0] = symbol.of(t.symbol());
       v[1] = t.seq();
       v[2] = t.eventTimeMicros();
       v[3] = day;
       v[4] = t.price();
       v[5] = t.size();
-      v[6] = utf8(t.side());
-      v[7] = utf8(t.exchange());
+      v[6] = Tick.BUY.equals(t.side()) ? BUY : Tick.SELL.equals(t.side()) ? SELL : utf8(t.side());
+      v[7] = exchange.of(t.exchange());
     }
 
     void bar(MinuteBar b, Object[] v) {
-      v[0] = utf8(b.symbol());
+      v[0] = symbol.of(b.symbol());
       v[1] = b.barStartMicros();
       v[2] = day;
       v[3] = b.open();
