@@ -164,6 +164,44 @@ class BronzeToSilverTest extends SparkTestBase {
   }
 
   @Test
+  void reRunningOneDateReplacesThatDateAloneWithOneDataFilePerTable(@TempDir Path dir) throws Exception {
+    Lake lake = Lake.at(dir.resolve("lake"));
+    SimulationConfig config = SimulationConfig.defaults().withSize(3, 3, 300).withStartDate(LocalDate.of(2026, 9, 7))
+        .withDefectRates(SimulationConfig.defaultRates(10));
+    new MarketSimulator(config, ReferenceData.standard()).run(new BronzeWriter(lake, 1000, null));
+    List<LocalDate> dates = Stream.iterate(config.startDate(), d -> d.plusDays(1)).limit(config.days()).toList();
+    LakeTables tables = tables(lake);
+    BronzeToSilver.run(spark, tables, dates);
+    String trades = tables.sparkName(LakeTables.Id.SILVER_TRADES, LakeTables.AUDIT);
+    Map<Object, Long> perDate = new HashMap<>();
+    for (Row r : spark.table(trades).groupBy("trade_date").count().collectAsList()) {
+      perDate.put(r.get(0), r.getLong(1));
+    }
+    assertThat(perDate).hasSize(3);
+    // Published, as the gate would: each run's audit branch starts from main.
+    LakeTables.Id.silverTables().forEach(tables::publish);
+
+    LocalDate middle = dates.get(1);
+    BronzeToSilver.Result again = BronzeToSilver.run(spark, tables, List.of(middle));
+
+    Map<Object, Long> after = new HashMap<>();
+    for (Row r : spark.table(trades).groupBy("trade_date").count().collectAsList()) {
+      after.put(r.get(0), r.getLong(1));
+    }
+    assertThat(after).as("the other dates kept, the re-run date replaced, not added to").isEqualTo(perDate);
+    assertThat(again.trades()).isEqualTo(perDate.get(middle));
+    for (LakeTables.Id id : List.of(LakeTables.Id.SILVER_TRADES, LakeTables.Id.SILVER_BARS_1M)) {
+      for (LocalDate d : dates) {
+        assertThat(tables.dataFiles(id, LakeTables.AUDIT, List.of(d))).as(id + " " + d).hasSize(1);
+      }
+    }
+    // The quarantine of the re-run date reads back with the quarantine schema, one record per line.
+    long q = spark.read().schema(BronzeToSilver.Output.QUARANTINE.schema())
+        .json(lake.uri(Lake.datePartition(Lake.QUARANTINE_TICKS, "date", middle))).filter("reason is not null").count();
+    assertThat(q).isEqualTo(again.quarantined());
+  }
+
+  @Test
   void aBronzeFolderThatCannotBeReadIsQuarantinedAndTheOtherDatesGoOn(@TempDir Path dir) throws Exception {
     Lake lake = Lake.at(dir.resolve("lake"));
     SimulationConfig config = SimulationConfig.defaults().withSize(2, 2, 50).withStartDate(LocalDate.of(2026, 9, 5));
