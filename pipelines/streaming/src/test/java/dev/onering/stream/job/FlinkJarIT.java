@@ -152,6 +152,9 @@ class FlinkJarIT {
     }
   }
 
+  /** Jars flink-dist bundles that the provided scope leaves out (see {@link #run}). */
+  private static final List<String> IMAGE_BUNDLED = List.of("slf4j-api-", "commons-lang3-", "commons-compress-");
+
   record Run(int code, String out, String err) {}
 
   static Run java(String mainClass, String... args) throws Exception {
@@ -168,12 +171,6 @@ class FlinkJarIT {
    */
   static Run javaAsUserCode(String mainClass, String... args) throws Exception {
     String launcher = Path.of(UserCodeLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    // flink-dist in the image bundles commons-lang3, which Flink's own classes use; the provided
-    // scope standing in for the image leaves it out (it is in the runtime scope).
-    try (var lib = Files.list(JAR.resolveSibling("lib"))) {
-      launcher += java.io.File.pathSeparator + lib.filter(f -> f.getFileName().toString().startsWith("commons-lang3-"))
-          .map(Path::toString).sorted().reduce((a, b) -> b).orElseThrow();
-    }
     List<String> all = new ArrayList<>(List.of(JAR.toAbsolutePath().toString(), mainClass));
     all.addAll(List.of(args));
     return run(Map.of(), launcher, UserCodeLauncher.class.getName(), all.toArray(String[]::new));
@@ -181,16 +178,21 @@ class FlinkJarIT {
 
   static Run run(Map<String, String> env, String firstOnClasspath, String mainClass, String... args) throws Exception {
     assertThat(FLINK_LIB).as("copied at package (maven-dependency-plugin copy-flink-image-classpath)").isDirectory();
-    // The image's lib/ also has its logging (slf4j and log4j); the module has slf4j-api as a compile
-    // dependency, so it is in target/lib rather than the provided scope.
-    Path slf4j;
-    try (var lib = Files.list(JAR.resolveSibling("lib"))) {
-      slf4j = lib.filter(f -> f.getFileName().toString().startsWith("slf4j-api-")).findFirst().orElseThrow();
-    }
     String sep = java.io.File.pathSeparator;
+    StringBuilder image = new StringBuilder(FLINK_LIB.toAbsolutePath() + "/*");
+    // The image's lib/ also has what flink-dist bundles and Flink's own classes use: slf4j,
+    // commons-lang3, commons-compress. The job's runtime scope needs them too, so Maven puts them
+    // in target/lib rather than the provided scope that stands in for the image: add them from there.
+    try (var lib = Files.list(JAR.resolveSibling("lib"))) {
+      List<Path> jars = lib.sorted().toList();
+      for (String bundled : IMAGE_BUNDLED) {
+        image.append(sep).append(jars.stream().filter(f -> f.getFileName().toString().startsWith(bundled))
+            .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no " + bundled + "*.jar in target/lib"))
+            .toAbsolutePath());
+      }
+    }
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", firstOnClasspath + sep + FLINK_LIB.toAbsolutePath() + "/*" + sep + slf4j.toAbsolutePath(),
-        mainClass));
+        "-Xmx512m", "-cp", firstOnClasspath + sep + image, mainClass));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("flink-jar-it", ".out");
     Path err = Files.createTempFile("flink-jar-it", ".err");
