@@ -94,6 +94,22 @@ public final class Lake implements java.io.Serializable {
    * Spark schema is held to it by a test (spark-jobs BarsSchemaContractTest).
    */
   public static final String SILVER_BARS_1M_SCHEMA = "/dev/onering/lake/silver.bars_1m.schema.json";
+
+  /**
+   * The properties every Iceberg table of the lake is created with, by the batch (Spark) and the
+   * stream (Flink) alike; Iceberg's own keys, spelled out because core has no Iceberg dependency
+   * (LakeTablePropertiesTest in spark-jobs holds them to Iceberg's constants). Format v2; each
+   * date's rows handed to the writer together and in order, so no shuffle before the write;
+   * copy-on-write, so readers and the ClickHouse load see plain data files, never delete files.
+   */
+  public static final java.util.Map<String, String> ICEBERG_TABLE_PROPERTIES = java.util.Collections.unmodifiableMap(
+      new java.util.LinkedHashMap<>(java.util.Map.of(
+          "format-version", "2",
+          "write.distribution-mode", "none",
+          "write.parquet.compression-codec", "snappy",
+          "write.delete.mode", "copy-on-write",
+          "write.update.mode", "copy-on-write",
+          "write.merge.mode", "copy-on-write")));
   // The streaming job's own files. Its closed bars go into the batch's silver.bars_1m table.
   public static final String SILVER_STREAM_LATE_TICKS = "silver/stream_late_ticks";
   public static final String QUARANTINE_STREAM_TICKS = "quarantine/stream_ticks";

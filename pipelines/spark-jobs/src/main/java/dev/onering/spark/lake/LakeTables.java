@@ -313,17 +313,8 @@ public final class LakeTables implements AutoCloseable {
     Schema schema = SparkSchemaUtil.convert(sparkSchema);
     PartitionSpec spec = id.partitionColumn() == null ? PartitionSpec.unpartitioned()
         : PartitionSpec.builderFor(schema).identity(id.partitionColumn()).build();
-    Map<String, String> props = new LinkedHashMap<>();
-    props.put(TableProperties.FORMAT_VERSION, "2");
-    // The writers hand Iceberg each date's rows together and in order (one task per run of dates):
-    // no shuffle before the write, so rows keep the order they were cleaned in.
-    props.put(TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_NONE);
-    props.put(TableProperties.PARQUET_COMPRESSION, "snappy");
-    // Replaced files leave the table at once (copy-on-write): readers and the ClickHouse load see
-    // plain data files, never delete files to merge.
-    props.put(TableProperties.DELETE_MODE, "copy-on-write");
-    props.put(TableProperties.UPDATE_MODE, "copy-on-write");
-    props.put(TableProperties.MERGE_MODE, "copy-on-write");
+    // The stream creates silver.bars_1m with the same properties (one definition, in core).
+    Map<String, String> props = new LinkedHashMap<>(Lake.ICEBERG_TABLE_PROPERTIES);
     Table t;
     try {
       t = c.createTable(id.identifier(), schema, spec, location(id.folder()), props);

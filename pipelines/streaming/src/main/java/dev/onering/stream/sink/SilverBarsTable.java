@@ -27,7 +27,6 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -187,13 +186,7 @@ public record SilverBarsTable(String catalogName, String jdbcUrl, String user, S
           // Another writer made it first.
         }
       }
-      Map<String, String> props = new LinkedHashMap<>();
-      props.put(TableProperties.FORMAT_VERSION, "2");
-      props.put(TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_NONE);
-      props.put(TableProperties.PARQUET_COMPRESSION, "snappy");
-      props.put(TableProperties.DELETE_MODE, "copy-on-write");
-      props.put(TableProperties.UPDATE_MODE, "copy-on-write");
-      props.put(TableProperties.MERGE_MODE, "copy-on-write");
+      Map<String, String> props = new LinkedHashMap<>(Lake.ICEBERG_TABLE_PROPERTIES);
       try {
         t = c.createTable(IDENTIFIER, schema, PartitionSpec.builderFor(schema).identity(PARTITION_COLUMN).build(),
             location(Lake.at(lakeRoot), Lake.SILVER_BARS_1M), props);
