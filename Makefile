@@ -34,8 +34,9 @@ py-setup: ## One virtualenv per Python service (.cache/venvs/<service>) from its
 py-lock: ## Re-resolve platform/<service>/requirements.in into requirements.lock (PY_SERVICES to pick)
 	@ops/scripts/py-setup.sh --lock $(PY_SERVICES)
 
-build: setup ## Build the pipelines and the onering CLI (tests and the Flink job jar skipped)
+build: setup ## Build the pipelines and the onering CLI (tests and the Flink job jar skipped), and the CLI's class-data-sharing archive
 	cd pipelines && $(MVN) -q install -DskipTests -Dflink-jar.skip
+	@ops/scripts/cds-archive.sh
 
 flink-jar: ## Build pipelines/streaming/target/onering-flink.jar, the job the stack's Flink cluster runs, and check it
 	cd pipelines && $(MVN) -q -pl streaming -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false

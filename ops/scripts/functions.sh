@@ -81,3 +81,13 @@ env_value() {
 require_env_file() {
   [[ -f "${ONERING_ROOT}/.env" ]] || die ".env is missing: run 'make init' first (it generates the passwords)"
 }
+
+# onering_cds_archive TARGET: the class-data-sharing archive for the CLI built in TARGET
+# (pipelines/cli/target). Named by a digest of the jars' names, sizes and times, so a rebuild
+# looks for a new one: the JVM refuses an archive whose jars changed, with a warning, and runs
+# without it.
+onering_cds_archive() {
+  local target="$1" digest
+  digest="$(stat -c '%n %s %Y' "$target/onering-cli.jar" "$target"/lib/*.jar | md5sum | cut -c1-16)"
+  echo "${ONERING_ROOT}/.cache/cds/onering-${digest}.jsa"
+}

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -40,6 +41,8 @@ public final class StepContext implements AutoCloseable {
   private SilverStore silver;
   private EmbeddedPostgresServer embeddedPostgres;
   private PostgresConnection postgres;
+  private final Object postgresLock = new Object();
+  private CompletableFuture<?> postgresStarting = CompletableFuture.completedFuture(null);
   private LakeTables tables;
   private boolean publishUnaudited;
 
@@ -84,6 +87,12 @@ public final class StepContext implements AutoCloseable {
 
   public synchronized SparkSession spark() {
     if (spark == null) {
+      // The catalog's embedded Postgres starts beside Spark rather than after it: a second off the
+      // start of every Spark step, on a machine with a core to spare while Spark starts.
+      // A failure there surfaces when tables() asks for the server again, with the reason.
+      if (settings.catalogServer().or(settings::postgresServer).isEmpty()) {
+        postgresStarting = CompletableFuture.runAsync(this::postgres);
+      }
       Progress.update("starting Spark");
       spark = Spark.session("onering");
       // The same s3a settings the light steps use, so a local Spark reaches the same lake; on the
@@ -144,7 +153,14 @@ public final class StepContext implements AutoCloseable {
   }
 
   /** Postgres from {@code pg.url} when set (the stack), else an embedded server. */
-  public synchronized PostgresConnection postgres() {
+  public PostgresConnection postgres() {
+    // Its own lock, not this context's: spark() holds that while Postgres starts on another thread.
+    synchronized (postgresLock) {
+      return startPostgres();
+    }
+  }
+
+  private PostgresConnection startPostgres() {
     if (postgres == null) {
       Optional<PostgresConnection> configured = settings.postgresServer();
       if (configured.isPresent()) {
@@ -185,6 +201,8 @@ public final class StepContext implements AutoCloseable {
       }
       silver = null;
     }
+    // A server still starting (Spark failed first) would outlive the run.
+    postgresStarting.exceptionally(e -> null).join();
     if (embeddedPostgres != null) {
       try {
         embeddedPostgres.close();

@@ -181,7 +181,10 @@ public final class BenchCommand implements Callable<Integer> {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-Xmx") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
+      // The class-data-sharing archive the launcher maps is kept; a recording of one is not: two
+      // JVMs would write the same file.
+      if (!arg.startsWith("-Xmx") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")
+          && !arg.startsWith("-XX:ArchiveClassesAtExit")) {
         cmd.add(arg);
       }
     }

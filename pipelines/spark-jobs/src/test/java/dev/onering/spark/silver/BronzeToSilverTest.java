@@ -156,6 +156,7 @@ class BronzeToSilverTest extends SparkTestBase {
       assertThat(s.<Long>getAs("accepted")).as("accepted " + d).isEqualTo(kept);
       assertThat(s.<Long>getAs("quarantined")).as("quarantined " + d).isEqualTo(q);
       assertThat(s.<Long>getAs("lines_in")).isEqualTo(kept + q);
+      assertThat(s.<Double>getAs("quarantine_share")).isEqualTo((double) q / (kept + q));
     }
     assertThat(spark.table(tables.sparkName(LakeTables.Id.SILVER_BATCH_STATS, LakeTables.AUDIT)).count())
         .isEqualTo(dates.size());
