@@ -88,6 +88,7 @@ require_env_file() {
 # without it.
 onering_cds_archive() {
   local target="$1" digest
-  digest="$(stat -c '%n %s %Y' "$target/onering-cli.jar" "$target"/lib/*.jar | md5sum | cut -c1-16)"
+  # Names relative to TARGET: the same build gives the same name however TARGET is spelled.
+  digest="$(cd "$target" && stat -c '%n %s %Y' onering-cli.jar lib/*.jar | md5sum | cut -c1-16)"
   echo "${ONERING_ROOT}/.cache/cds/onering-${digest}.jsa"
 }

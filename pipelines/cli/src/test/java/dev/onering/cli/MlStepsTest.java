@@ -72,7 +72,7 @@ class MlStepsTest {
     p.setProperty(Settings.DRIFT_SCRIPT, script.toString());
     try (StepContext ctx = new StepContext(Settings.of(Map.of(Settings.LAKE, lake.root(), Settings.DATA_DIR, dir.resolve("data").toString()), p, Map.of()))) {
       assertThat(run(ctx, "drift").status()).as("no model yet: nothing to compare").isEqualTo(StepResult.Status.skipped);
-      SilverToGold.write(ctx.spark(), ctx.tables(), SilverToGold.compute(bars(), List.of(), ReferenceData.standard()));
+      SilverToGold.write(ctx.tables(), SilverToGold.compute(bars(), List.of(), ReferenceData.standard()));
       assertThat(run(ctx, "migrate").succeeded()).isTrue();
 
       StepResult features = run(ctx, "features");

@@ -63,7 +63,7 @@ final class ReportBuilder {
     List<InstrumentSummary> instruments = List.of();
     RunReport.IntradaySeries intraday = null;
     if (byId.containsKey("gold") && byId.get("gold").succeeded()) {
-      SilverToGold.GoldTables gold = SilverToGold.read(ctx.spark(), ctx.tables());
+      SilverToGold.GoldTables gold = SilverToGold.read(ctx.tables());
       instruments = gold.summary();
       prices = priceSeries(gold);
       if (!prices.isEmpty() && byId.containsKey("load-silver") && byId.get("load-silver").succeeded()) {

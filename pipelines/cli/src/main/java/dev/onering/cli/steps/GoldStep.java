@@ -36,12 +36,12 @@ public final class GoldStep implements PipelineStep {
     details.put("symbols", gold.summary().size());
     details.put("daily_rows", gold.daily().size());
     // Each Gold table's snapshot after this run: read Gold as of this run later with these
-    // (SilverToGold.read(spark, tables, asOf); docs/data-model.md, Time travel).
+    // (SilverToGold.read(tables, asOf); docs/data-model.md, Time travel).
     details.put("snapshots", tables.snapshotIds(GOLD_TABLES, LakeTables.MAIN));
     if (previous.size() == GOLD_TABLES.size()) {
       // Both sides read back from the tables, so the comparison sees what readers see.
-      SilverToGold.GoldTables before = SilverToGold.read(ctx.spark(), tables, previous);
-      SilverToGold.GoldTables after = SilverToGold.read(ctx.spark(), tables);
+      SilverToGold.GoldTables before = SilverToGold.read(tables, previous);
+      SilverToGold.GoldTables after = SilverToGold.read(tables);
       GoldChanges changes = GoldChanges.between(before.daily(), before.summary(), after.daily(), after.summary());
       Map<String, Object> since = new LinkedHashMap<>();
       Map<String, Long> previousIds = new LinkedHashMap<>();

@@ -33,7 +33,7 @@ public final class PublishGoldStep implements PipelineStep {
   @Override
   public Outcome execute(StepContext ctx, StepRequest request) throws Exception {
     List<ExpectationSuite> suites = QualityStep.load(ctx, GOLD_SUITES);
-    SilverToGold.GoldTables gold = SilverToGold.read(ctx.spark(), ctx.tables());
+    SilverToGold.GoldTables gold = SilverToGold.read(ctx.tables());
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("run_id", request.runId());
     meta.put("store", "postgres");

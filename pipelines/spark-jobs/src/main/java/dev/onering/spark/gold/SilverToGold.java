@@ -1,7 +1,6 @@
 package dev.onering.spark.gold;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
@@ -23,9 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -130,58 +132,52 @@ public final class SilverToGold {
       csv = collectDaily(spark.table(tables.sparkName(LakeTables.Id.SILVER_DAILY_IMPORTED)), false);
     }
     GoldTables gold = compute(ticks, csv, ReferenceData.standard());
-    write(spark, tables, gold);
+    write(tables, gold);
     return gold;
   }
 
-  public static void write(SparkSession spark, LakeTables tables, GoldTables gold) {
-    List<Row> daily = gold.daily().stream().map(GoldRows::toRow).toList();
-    replace(spark, tables, LakeTables.Id.GOLD_DAILY_BARS,
-        spark.createDataFrame(daily, GoldRows.DAILY).coalesce(1).sortWithinPartitions("symbol", "trade_date"));
-    List<Row> summary = gold.summary().stream().map(GoldRows::toRow).toList();
-    replace(spark, tables, LakeTables.Id.GOLD_INSTRUMENT_SUMMARY,
-        spark.createDataFrame(summary, GoldRows.SUMMARY).coalesce(1).sortWithinPartitions("symbol"));
-  }
-
-  private static void replace(SparkSession spark, LakeTables tables, LakeTables.Id id, Dataset<Row> rows) {
-    tables.create(id, rows.schema());
-    tables.overwrite(rows, id, LakeTables.MAIN, lit(true));
+  /**
+   * Replaces each Gold table whole, in one commit, with Iceberg's writer in this JVM: Gold is a
+   * few hundred rows, which a Spark write job (planning, a task) took seconds to write.
+   */
+  public static void write(LakeTables tables, GoldTables gold) {
+    Table daily = tables.create(LakeTables.Id.GOLD_DAILY_BARS, GoldRows.DAILY);
+    tables.replaceAll(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.MAIN,
+        gold.daily().stream().map(r -> GoldRows.toRecord(daily.schema(), r)).toList());
+    Table summary = tables.create(LakeTables.Id.GOLD_INSTRUMENT_SUMMARY, GoldRows.SUMMARY);
+    tables.replaceAll(LakeTables.Id.GOLD_INSTRUMENT_SUMMARY, LakeTables.MAIN,
+        gold.summary().stream().map(s -> GoldRows.toRecord(summary.schema(), s)).toList());
   }
 
   /** Reads Gold's current snapshot back, for publishing and the report. */
-  public static GoldTables read(SparkSession spark, LakeTables tables) {
-    return read(spark, tables, Map.of());
+  public static GoldTables read(LakeTables tables) {
+    return read(tables, Map.of());
   }
 
   /**
    * Reads Gold as of the given snapshots (time travel: a table absent from {@code asOf} is read at
-   * its current snapshot), e.g. the ids an earlier run's report shows.
+   * its current snapshot), e.g. the ids an earlier run's report shows. Iceberg's reader in this
+   * JVM, no Spark.
    */
-  public static GoldTables read(SparkSession spark, LakeTables tables, Map<LakeTables.Id, Long> asOf) {
+  public static GoldTables read(LakeTables tables, Map<LakeTables.Id, Long> asOf) {
+    for (LakeTables.Id id : List.of(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.Id.GOLD_INSTRUMENT_SUMMARY)) {
+      if (tables.find(id).isEmpty()) {
+        throw new IllegalStateException("no Gold table " + id.qualifiedName() + " in the catalog at "
+            + tables.jdbcUrl() + "; run the gold step first (onering gold)");
+      }
+    }
     List<GoldDailyRow> daily = new ArrayList<>();
-    for (Row r : table(spark, tables, LakeTables.Id.GOLD_DAILY_BARS, asOf).collectAsList()) {
+    for (Record r : tables.rows(LakeTables.Id.GOLD_DAILY_BARS, asOf.get(LakeTables.Id.GOLD_DAILY_BARS))) {
       daily.add(GoldRows.daily(r));
     }
     daily.sort(Comparator.comparing(GoldDailyRow::symbol).thenComparing(GoldDailyRow::tradeDate));
     List<InstrumentSummary> summary = new ArrayList<>();
-    for (Row r : table(spark, tables, LakeTables.Id.GOLD_INSTRUMENT_SUMMARY, asOf).collectAsList()) {
+    for (Record r : tables.rows(LakeTables.Id.GOLD_INSTRUMENT_SUMMARY,
+        asOf.get(LakeTables.Id.GOLD_INSTRUMENT_SUMMARY))) {
       summary.add(GoldRows.summary(r));
     }
     summary.sort(Comparator.comparing(InstrumentSummary::symbol));
     return new GoldTables(daily, summary);
-  }
-
-  private static Dataset<Row> table(SparkSession spark, LakeTables tables, LakeTables.Id id,
-      Map<LakeTables.Id, Long> asOf) {
-    if (tables.find(id).isEmpty()) {
-      throw new IllegalStateException("no Gold table " + id.qualifiedName() + " in the catalog at "
-          + tables.jdbcUrl() + "; run the gold step first (onering gold)");
-    }
-    var reader = spark.read();
-    if (asOf.containsKey(id)) {
-      reader = reader.option("versionAsOf", String.valueOf(asOf.get(id)));
-    }
-    return reader.table(tables.sparkName(id));
   }
 
   /** Row mapping for the gold tables, the names of docs/data-model.md. */
@@ -232,31 +228,45 @@ public final class SilverToGold {
             .add("last_zscore_20", DataTypes.DoubleType, true)
             .add("last_rsi_14", DataTypes.DoubleType, true);
 
-    static Row toRow(GoldDailyRow r) {
-      return RowFactory.create(r.symbol(), r.tradeDate(), r.exchange(), r.assetClass(), r.source(), r.open(),
+    static Record toRecord(Schema schema, GoldDailyRow r) {
+      return record(schema, r.symbol(), r.tradeDate(), r.exchange(), r.assetClass(), r.source(), r.open(),
           r.high(), r.low(), r.close(), r.volume(), r.vwap(), r.tradeCount(), r.returnSimple(), r.returnLog(),
           r.sma20(), r.sd20(), r.zscore20(), r.rv20(), r.rsi14());
     }
 
-    static Row toRow(InstrumentSummary s) {
-      return RowFactory.create(s.symbol(), s.exchange(), s.assetClass(), s.source(), s.firstDate(), s.lastDate(),
+    static Record toRecord(Schema schema, InstrumentSummary s) {
+      return record(schema, s.symbol(), s.exchange(), s.assetClass(), s.source(), s.firstDate(), s.lastDate(),
           s.tradingDays(), s.firstOpen(), s.lastClose(), s.periodReturn(), s.high(), s.low(), s.totalVolume(),
           s.avgDailyVolume(), s.totalTrades(), s.annualisedVol(), s.maxDrawdown(), s.lastZscore20(), s.lastRsi14());
     }
 
-    static GoldDailyRow daily(Row r) {
-      return new GoldDailyRow(r.getAs("symbol"), r.getAs("trade_date"), r.getAs("exchange"), r.getAs("asset_class"),
-          r.getAs("source"), r.getAs("open"), r.getAs("high"), r.getAs("low"), r.getAs("close"), r.getAs("volume"),
-          r.getAs("vwap"), r.getAs("trade_count"), r.getAs("return_simple"), r.getAs("return_log"), r.getAs("sma_20"),
-          r.getAs("sd_20"), r.getAs("zscore_20"), r.getAs("rv_20"), r.getAs("rsi_14"));
+    /** Values in the order of the Spark schemas above, which the tables were created from. */
+    private static Record record(Schema schema, Object... values) {
+      GenericRecord rec = GenericRecord.create(schema);
+      for (int i = 0; i < values.length; i++) {
+        rec.set(i, values[i]);
+      }
+      return rec;
     }
 
-    static InstrumentSummary summary(Row r) {
-      return new InstrumentSummary(r.getAs("symbol"), r.getAs("exchange"), r.getAs("asset_class"), r.getAs("source"),
-          r.getAs("first_date"), r.getAs("last_date"), r.<Integer>getAs("trading_days"), r.getAs("first_open"),
-          r.getAs("last_close"), r.getAs("period_return"), r.getAs("high"), r.getAs("low"), r.getAs("total_volume"),
-          r.getAs("avg_daily_volume"), r.getAs("total_trades"), r.getAs("annualised_vol"), r.getAs("max_drawdown"),
-          r.getAs("last_zscore_20"), r.getAs("last_rsi_14"));
+    static GoldDailyRow daily(Record r) {
+      return new GoldDailyRow((String) r.getField("symbol"), (LocalDate) r.getField("trade_date"),
+          (String) r.getField("exchange"), (String) r.getField("asset_class"), (String) r.getField("source"),
+          (Double) r.getField("open"), (Double) r.getField("high"), (Double) r.getField("low"),
+          (Double) r.getField("close"), (Double) r.getField("volume"), (Double) r.getField("vwap"),
+          (Long) r.getField("trade_count"), (Double) r.getField("return_simple"), (Double) r.getField("return_log"),
+          (Double) r.getField("sma_20"), (Double) r.getField("sd_20"), (Double) r.getField("zscore_20"),
+          (Double) r.getField("rv_20"), (Double) r.getField("rsi_14"));
+    }
+
+    static InstrumentSummary summary(Record r) {
+      return new InstrumentSummary((String) r.getField("symbol"), (String) r.getField("exchange"),
+          (String) r.getField("asset_class"), (String) r.getField("source"), (LocalDate) r.getField("first_date"),
+          (LocalDate) r.getField("last_date"), (Integer) r.getField("trading_days"), (Double) r.getField("first_open"),
+          (Double) r.getField("last_close"), (Double) r.getField("period_return"), (Double) r.getField("high"),
+          (Double) r.getField("low"), (Double) r.getField("total_volume"), (Double) r.getField("avg_daily_volume"),
+          (Long) r.getField("total_trades"), (Double) r.getField("annualised_vol"), (Double) r.getField("max_drawdown"),
+          (Double) r.getField("last_zscore_20"), (Double) r.getField("last_rsi_14"));
     }
   }
 }

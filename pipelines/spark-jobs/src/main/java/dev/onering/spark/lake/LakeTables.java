@@ -21,6 +21,9 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableScan;
 import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.expressions.Expression;
@@ -262,6 +265,60 @@ public final class LakeTables implements AutoCloseable {
         .toBranch(branch);
     files.forEach(overwrite::addFile);
     overwrite.commit();
+  }
+
+  /**
+   * All rows of a small table (Gold) at a snapshot, or at main's when {@code snapshot} is null,
+   * read by Iceberg's own reader in this JVM: a few hundred rows need no Spark job, and the steps
+   * that only read Gold (publish-gold, the report) need no Spark at all.
+   */
+  public List<Record> rows(Id id, Long snapshot) {
+    Table t = find(id).orElseThrow(() -> new IllegalStateException("no table " + id.qualifiedName()
+        + " in the catalog at " + jdbcUrl()));
+    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(t);
+    if (snapshot != null) {
+      scan = scan.useSnapshot(snapshot);
+    }
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> read = scan.build()) {
+      read.forEach(rows::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + id.qualifiedName() + ": " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  /**
+   * Replaces every row of an unpartitioned small table (Gold) on {@code branch} with these, in
+   * order, as one data file and one commit: readers see the old rows or the new, never a mix.
+   */
+  public void replaceAll(Id id, String branch, List<Record> rows) {
+    Table t = find(id).orElseThrow(() -> new IllegalStateException(id.qualifiedName() + " is not in the catalog at "
+        + jdbcUrl() + "; it is created on the first write (create()), so something dropped it meanwhile"));
+    if (!t.spec().isUnpartitioned()) {
+      throw new IllegalArgumentException(id.qualifiedName() + " is partitioned (" + t.spec() + "); replaceDates writes it");
+    }
+    String location = t.locationProvider().newDataLocation(
+        org.apache.iceberg.FileFormat.PARQUET.addExtension("gold-" + java.util.UUID.randomUUID()));
+    org.apache.iceberg.io.DataWriter<Record> writer;
+    try {
+      writer = org.apache.iceberg.parquet.Parquet.writeData(t.io().newOutputFile(location))
+          .forTable(t)
+          .withSpec(t.spec())
+          .createWriterFunc(type -> GenericParquetWriter.create(t.schema(), type))
+          .overwrite()
+          .build();
+      try (writer) {
+        rows.forEach(writer::write);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + location + ": " + e.getMessage(), e);
+    }
+    t.newOverwrite()
+        .overwriteByRowFilter(Expressions.alwaysTrue())
+        .addFile(writer.toDataFile())
+        .toBranch(branch)
+        .commit();
   }
 
   private JdbcCatalog catalog;

@@ -94,7 +94,7 @@ class GoldToFeaturesTest extends SparkTestBase {
   void everyColumnMatchesDuckDbComputingTheSameDefinitionsOnTheSameGold() throws Exception {
     Lake lake = Lake.at(dir.resolve("lake"));
     LakeTables tables = tables(lake);
-    SilverToGold.write(spark, tables, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
+    SilverToGold.write(tables, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
     GoldToFeatures.Result result = GoldToFeatures.run(spark, tables, SPEC);
     Map<String, Map<String, Object>> ours = new HashMap<>();
     for (Map<String, Object> m : GoldToFeatures.collect(spark.read().parquet(result.location()))) {
@@ -219,7 +219,7 @@ class GoldToFeaturesTest extends SparkTestBase {
   void runningAgainReplacesTheTableAndNeverDuplicatesARow() throws Exception {
     Lake lake = Lake.at(dir.resolve("rerun"));
     LakeTables tables = tables(lake);
-    SilverToGold.write(spark, tables, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
+    SilverToGold.write(tables, SilverToGold.compute(ticks, csv, ReferenceData.standard()));
     GoldToFeatures.Result first = GoldToFeatures.run(spark, tables, SPEC);
     GoldToFeatures.Result second = GoldToFeatures.run(spark, tables, SPEC);
     assertThat(second.rows()).isEqualTo(first.rows());

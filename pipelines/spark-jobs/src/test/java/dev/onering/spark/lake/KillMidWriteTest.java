@@ -105,8 +105,8 @@ class KillMidWriteTest extends SparkTestBase {
     assertThat(tables.snapshotId(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.MAIN)).isNotEqualTo(java.util.Optional.of(before));
     assertThat(fingerprint(tables, LakeTables.Id.GOLD_DAILY_BARS)).isEqualTo(rows);
     // Time travel: the first run's Gold, by the snapshot id a report shows, is still readable.
-    assertThat(SilverToGold.read(spark, tables, java.util.Map.of(LakeTables.Id.GOLD_DAILY_BARS, before)).daily())
-        .isEqualTo(SilverToGold.read(spark, tables).daily());
+    assertThat(SilverToGold.read(tables, java.util.Map.of(LakeTables.Id.GOLD_DAILY_BARS, before)).daily())
+        .isEqualTo(SilverToGold.read(tables).daily());
   }
 
   /**
