@@ -21,10 +21,10 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableScan;
 import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
@@ -243,7 +243,7 @@ public final class LakeTables implements AutoCloseable {
 
   /** A writer of {@code id}'s data files by date; the table must exist, partitioned by its date column. */
   public DateFileWriter dateFileWriter(Id id, StructType sparkSchema) {
-    Table t = find(id).orElseThrow(() -> new IllegalStateException(id.qualifiedName() + " is not in the catalog"));
+    Table t = existing(id);
     if (id.partitionColumn() == null || t.spec().fields().size() != 1) {
       throw new IllegalArgumentException(id.qualifiedName() + " is not partitioned by date alone: " + t.spec());
     }
@@ -256,8 +256,7 @@ public final class LakeTables implements AutoCloseable {
    * in one snapshot, and files outside the dates are refused.
    */
   public void replaceDates(Id id, String branch, List<LocalDate> dates, List<org.apache.iceberg.DataFile> files) {
-    Table t = find(id).orElseThrow(() -> new IllegalStateException(id.qualifiedName() + " is not in the catalog at "
-        + jdbcUrl() + "; it is created on the first write (create()), so something dropped it meanwhile"));
+    Table t = existing(id);
     org.apache.iceberg.OverwriteFiles overwrite = t.newOverwrite()
         .overwriteByRowFilter(Expressions.in(id.partitionColumn(),
             dates.stream().map(d -> (Object) Math.toIntExact(d.toEpochDay())).toArray()))
@@ -273,8 +272,7 @@ public final class LakeTables implements AutoCloseable {
    * that only read Gold (publish-gold, the report) need no Spark at all.
    */
   public List<Record> rows(Id id, Long snapshot) {
-    Table t = find(id).orElseThrow(() -> new IllegalStateException("no table " + id.qualifiedName()
-        + " in the catalog at " + jdbcUrl()));
+    Table t = existing(id);
     IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(t);
     if (snapshot != null) {
       scan = scan.useSnapshot(snapshot);
@@ -293,8 +291,7 @@ public final class LakeTables implements AutoCloseable {
    * order, as one data file and one commit: readers see the old rows or the new, never a mix.
    */
   public void replaceAll(Id id, String branch, List<Record> rows) {
-    Table t = find(id).orElseThrow(() -> new IllegalStateException(id.qualifiedName() + " is not in the catalog at "
-        + jdbcUrl() + "; it is created on the first write (create()), so something dropped it meanwhile"));
+    Table t = existing(id);
     if (!t.spec().isUnpartitioned()) {
       throw new IllegalArgumentException(id.qualifiedName() + " is partitioned (" + t.spec() + "); replaceDates writes it");
     }
@@ -340,6 +337,12 @@ public final class LakeTables implements AutoCloseable {
       catalog = c;
     }
     return catalog;
+  }
+
+  /** The table, which must exist: the writers and readers here come after {@link #create}. */
+  private Table existing(Id id) {
+    return find(id).orElseThrow(() -> new IllegalStateException(id.qualifiedName() + " is not in the catalog at "
+        + jdbcUrl() + "; it is created on the first write (create()), so something dropped it meanwhile"));
   }
 
   /** The table, if it exists. */
