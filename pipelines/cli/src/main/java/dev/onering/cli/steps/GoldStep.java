@@ -28,7 +28,7 @@ public final class GoldStep implements PipelineStep {
     LakeTables tables = ctx.tables();
     Map<LakeTables.Id, Long> previous = new LinkedHashMap<>();
     GOLD_TABLES.forEach(id -> tables.snapshotId(id, LakeTables.MAIN).ifPresent(s -> previous.put(id, s)));
-    SilverToGold.GoldTables gold = SilverToGold.run(ctx.spark(), tables);
+    SilverToGold.GoldTables gold = SilverToGold.run(tables);
     if (gold.daily().isEmpty()) {
       return Outcome.failed("Silver is empty: run the silver and silver-csv steps first", Map.of());
     }

@@ -1,13 +1,7 @@
 package dev.onering.spark.gold;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.sum;
-
 import dev.onering.gold.DailyBar;
+import dev.onering.gold.DailyFold;
 import dev.onering.gold.GoldDailyRow;
 import dev.onering.gold.GoldMetrics;
 import dev.onering.gold.InstrumentSummary;
@@ -16,6 +10,7 @@ import dev.onering.instruments.Instrument;
 import dev.onering.instruments.ReferenceData;
 import dev.onering.spark.lake.LakeTables;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,9 +21,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -36,9 +28,10 @@ import org.apache.spark.sql.types.StructType;
  * Silver to Gold: daily bars from the 1-minute bars and the CSV import, then the metrics of
  * {@link GoldMetrics} per symbol, and the instrument summary.
  *
- * <p>The heavy part, folding minutes into days, runs in Spark. Gold itself is one row per symbol
- * and day, small enough that the metrics run in the driver over each symbol's series in order, the
- * form in which Wilder smoothing and rolling windows are plainest to read and test.
+ * <p>No Spark: the minutes are folded into days as Iceberg's reader streams them ({@link DailyFold}),
+ * and Gold itself is one row per symbol and day, small enough that the metrics run over each
+ * symbol's series in order, the form in which Wilder smoothing and rolling windows are plainest to
+ * read and test.
  */
 public final class SilverToGold {
   private SilverToGold() {}
@@ -47,22 +40,6 @@ public final class SilverToGold {
   public static final String SOURCE_CSV = "csv";
 
   public record GoldTables(List<GoldDailyRow> daily, List<InstrumentSummary> summary) {}
-
-  /** Daily OHLCV from 1-minute bars: open of the first minute, close of the last. */
-  public static Dataset<Row> dailyFromBars(Dataset<Row> bars1m) {
-    return bars1m
-        .groupBy(col("symbol"), col("trade_date"))
-        .agg(
-            min_by(col("open"), col("bar_start")).as("open"),
-            max(col("high")).as("high"),
-            min(col("low")).as("low"),
-            max_by(col("close"), col("bar_start")).as("close"),
-            sum(col("volume")).as("volume"),
-            sum(col("notional")).as("notional"),
-            sum(col("trade_count")).as("trade_count"))
-        .withColumn("vwap", col("notional").divide(col("volume")))
-        .select("symbol", "trade_date", "open", "high", "low", "close", "volume", "vwap", "trade_count");
-  }
 
   /**
    * Gold from daily bars of both sources. Where a symbol has a day from ticks and from CSV, the
@@ -106,34 +83,54 @@ public final class SilverToGold {
         r.rv20(), r.rsi14());
   }
 
-  public static List<DailyBar> collectDaily(Dataset<Row> daily, boolean fromTrades) {
-    List<DailyBar> out = new ArrayList<>();
-    for (Row r : daily.collectAsList()) {
-      out.add(new DailyBar(
-          r.getAs("symbol"), r.getAs("trade_date"), r.getAs("open"), r.getAs("high"), r.getAs("low"),
-          r.getAs("close"), r.getAs("volume"), fromTrades ? r.<Double>getAs("vwap") : null,
-          fromTrades ? r.<Long>getAs("trade_count") : null));
-    }
-    out.sort(Comparator.comparing(DailyBar::symbol).thenComparing(DailyBar::tradeDate));
-    return out;
-  }
-
   /**
    * The step: rebuilds Gold from all of Silver's published snapshot ({@code main}); each Gold table
    * is replaced whole in one commit, so a crash leaves the previous Gold.
    */
-  public static GoldTables run(SparkSession spark, LakeTables tables) {
-    List<DailyBar> ticks = List.of();
-    if (tables.find(LakeTables.Id.SILVER_BARS_1M).isPresent()) {
-      ticks = collectDaily(dailyFromBars(spark.table(tables.sparkName(LakeTables.Id.SILVER_BARS_1M))), true);
-    }
-    List<DailyBar> csv = List.of();
-    if (tables.find(LakeTables.Id.SILVER_DAILY_IMPORTED).isPresent()) {
-      csv = collectDaily(spark.table(tables.sparkName(LakeTables.Id.SILVER_DAILY_IMPORTED)), false);
-    }
-    GoldTables gold = compute(ticks, csv, ReferenceData.standard());
+  public static GoldTables run(LakeTables tables) {
+    GoldTables gold = compute(dailyFromBars(tables), dailyImported(tables), ReferenceData.standard());
     write(tables, gold);
     return gold;
+  }
+
+  /**
+   * The days of {@code silver.bars_1m} (the batch's and the stream's bars), folded as Iceberg's
+   * reader hands the bars over in this JVM: a Spark job for it cost more in planning and start-up
+   * than the fold of half a million bars, which {@link DailyFold} keeps at a few hundred
+   * accumulators (docs/bench.md).
+   */
+  static List<DailyBar> dailyFromBars(LakeTables tables) {
+    if (tables.find(LakeTables.Id.SILVER_BARS_1M).isEmpty()) {
+      return List.of();
+    }
+    DailyFold fold = new DailyFold();
+    // By name: a projection keeps the table's column order, not the order asked for.
+    tables.forEach(LakeTables.Id.SILVER_BARS_1M, List.of("symbol", "trade_date", "bar_start", "open", "high",
+        "low", "close", "volume", "notional", "trade_count"), r -> fold.add((String) r.getField("symbol"),
+        (LocalDate) r.getField("trade_date"), micros((OffsetDateTime) r.getField("bar_start")),
+        (Double) r.getField("open"), (Double) r.getField("high"), (Double) r.getField("low"),
+        (Double) r.getField("close"), (Double) r.getField("volume"), (Double) r.getField("notional"),
+        (Long) r.getField("trade_count")));
+    return fold.result();
+  }
+
+  private static long micros(OffsetDateTime t) {
+    return t.toEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  /** The days imported from CSV ({@code silver.daily_imported}), by symbol and day. */
+  static List<DailyBar> dailyImported(LakeTables tables) {
+    if (tables.find(LakeTables.Id.SILVER_DAILY_IMPORTED).isEmpty()) {
+      return List.of();
+    }
+    List<DailyBar> out = new ArrayList<>();
+    tables.forEach(LakeTables.Id.SILVER_DAILY_IMPORTED,
+        List.of("symbol", "trade_date", "open", "high", "low", "close", "volume"),
+        r -> out.add(new DailyBar((String) r.getField("symbol"), (LocalDate) r.getField("trade_date"),
+            (Double) r.getField("open"), (Double) r.getField("high"), (Double) r.getField("low"),
+            (Double) r.getField("close"), (Double) r.getField("volume"), null, null)));
+    out.sort(Comparator.comparing(DailyBar::symbol).thenComparing(DailyBar::tradeDate));
+    return out;
   }
 
   /**

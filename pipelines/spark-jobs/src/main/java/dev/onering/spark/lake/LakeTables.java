@@ -272,18 +272,33 @@ public final class LakeTables implements AutoCloseable {
    * that only read Gold (publish-gold, the report) need no Spark at all.
    */
   public List<Record> rows(Id id, Long snapshot) {
+    List<Record> rows = new ArrayList<>();
+    scan(id, snapshot, List.of(), rows::add);
+    return rows;
+  }
+
+  /**
+   * Hands each row of the table's current snapshot on main, only the named columns read, to
+   * {@code each} as it is read, which must copy what it keeps: the reader may reuse the record.
+   */
+  public void forEach(Id id, List<String> columns, java.util.function.Consumer<Record> each) {
+    scan(id, null, columns, each);
+  }
+
+  private void scan(Id id, Long snapshot, List<String> columns, java.util.function.Consumer<Record> each) {
     Table t = existing(id);
     IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(t);
     if (snapshot != null) {
       scan = scan.useSnapshot(snapshot);
     }
-    List<Record> rows = new ArrayList<>();
+    if (!columns.isEmpty()) {
+      scan = scan.select(columns.toArray(String[]::new));
+    }
     try (CloseableIterable<Record> read = scan.build()) {
-      read.forEach(rows::add);
+      read.forEach(each);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + id.qualifiedName() + ": " + e.getMessage(), e);
     }
-    return rows;
   }
 
   /**

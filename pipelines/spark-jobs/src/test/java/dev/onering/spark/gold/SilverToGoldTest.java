@@ -5,40 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.onering.gold.DailyBar;
 import dev.onering.gold.GoldDailyRow;
 import dev.onering.instruments.ReferenceData;
-import dev.onering.spark.SparkTestBase;
-import dev.onering.spark.silver.BronzeToSilver;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 
-class SilverToGoldTest extends SparkTestBase {
-  private static final LocalDate DAY = LocalDate.of(2026, 9, 1);
-
-  private static Row bar(String symbol, String minute, double o, double h, double l, double c, double v, double notional, long n) {
-    return RowFactory.create(symbol, Instant.parse("2026-09-01T" + minute + ":00Z"), DAY, o, h, l, c, v, notional, notional / v, n);
-  }
-
-  @Test
-  void aDayIsTheFirstMinutesOpenAndTheLastMinutesClose() {
-    List<Row> bars = List.of(
-        bar("AAPL", "15:01", 101, 104, 100.5, 103, 20, 2040, 4),
-        bar("AAPL", "14:00", 100, 102, 99, 101, 10, 1005, 2), // earliest minute, listed second
-        bar("AAPL", "19:59", 103, 103.5, 98, 99, 5, 500, 1));
-    var daily = SilverToGold.dailyFromBars(spark.createDataFrame(bars, BronzeToSilver.Output.BARS.schema())).collectAsList();
-    assertThat(daily).hasSize(1);
-    Row d = daily.get(0);
-    assertThat(d.<Double>getAs("open")).isEqualTo(100.0);
-    assertThat(d.<Double>getAs("close")).isEqualTo(99.0);
-    assertThat(d.<Double>getAs("high")).isEqualTo(104.0);
-    assertThat(d.<Double>getAs("low")).isEqualTo(98.0);
-    assertThat(d.<Double>getAs("volume")).isEqualTo(35.0);
-    assertThat(d.<Double>getAs("vwap")).isEqualTo((1005.0 + 2040 + 500) / 35);
-    assertThat(d.<Long>getAs("trade_count")).isEqualTo(7L);
-  }
-
+class SilverToGoldTest {
   @Test
   void ticksWinOverCsvForTheSameDayAndUnknownSymbolsAreImported() {
     LocalDate d1 = LocalDate.of(2026, 9, 1);

@@ -89,7 +89,7 @@ class KillMidWriteTest extends SparkTestBase {
     SimulationConfig config = SimulationConfig.defaults().withSize(3, 4, 400);
     LakeTables tables = tables(lake);
     List<LocalDate> dates = publishedSilver(lake, config, tables);
-    SilverToGold.run(spark, tables);
+    SilverToGold.run(tables);
     long before = tables.snapshotId(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.MAIN).orElseThrow();
     Fingerprint rows = fingerprint(tables, LakeTables.Id.GOLD_DAILY_BARS);
     assertThat(rows.count()).isEqualTo(3L * 4);
@@ -101,7 +101,7 @@ class KillMidWriteTest extends SparkTestBase {
     assertThat(tables.snapshotId(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.MAIN)).contains(before);
     assertThat(fingerprint(tables, LakeTables.Id.GOLD_DAILY_BARS)).isEqualTo(rows);
 
-    SilverToGold.run(spark, tables);
+    SilverToGold.run(tables);
     assertThat(tables.snapshotId(LakeTables.Id.GOLD_DAILY_BARS, LakeTables.MAIN)).isNotEqualTo(java.util.Optional.of(before));
     assertThat(fingerprint(tables, LakeTables.Id.GOLD_DAILY_BARS)).isEqualTo(rows);
     // Time travel: the first run's Gold, by the snapshot id a report shows, is still readable.

@@ -19,18 +19,18 @@ public final class StepChild {
   private StepChild() {}
 
   public static void main(String[] args) {
-    System.setProperty("onering.spark.cores", "2");
-    SparkSession spark = Spark.session("onering-kill-child");
     LakeTables tables = new LakeTables(args[1], args[2], "postgres", null, Lake.at(args[3]), Map.of());
-    tables.register(spark);
     System.out.println("child: running " + args[0]);
     if (args[0].equals("silver")) {
+      System.setProperty("onering.spark.cores", "2");
+      SparkSession spark = Spark.session("onering-kill-child");
+      tables.register(spark);
       List<LocalDate> dates = Arrays.stream(args[4].split(",")).map(LocalDate::parse).toList();
       BronzeToSilver.run(spark, tables, dates);
+      spark.stop();
     } else {
-      SilverToGold.run(spark, tables);
+      SilverToGold.run(tables);
     }
     System.out.println("child: done");
-    spark.stop();
   }
 }
