@@ -79,8 +79,10 @@ public final class StreamBench {
    * @param load the machine's one-minute load average as the phase ended (this benchmark's own
    *     processes included): the machine may be shared, and a loaded one makes every rate an upper
    *     bound on the time it takes
+   * @param jitSeconds this JVM's JIT compiler time over the phase (publisher, reader or job): near
+   *     zero once the code the phase runs is compiled, as in a job that has run for a while
    */
-  public record Throughput(long ticks, double seconds, double cpuSeconds, double load) {
+  public record Throughput(long ticks, double seconds, double cpuSeconds, double load, double jitSeconds) {
     public double perSecond() {
       return seconds > 0 ? ticks / seconds : 0;
     }
@@ -131,6 +133,14 @@ public final class StreamBench {
   /** A warm-up day, a day as fast as possible, a paced day. */
   static final int DAYS_NEEDED = 3;
 
+  /**
+   * The JIT counts as settled once its compilers used less than this share of a core over
+   * {@link #JIT_QUIET}: what is left to compile then is not what a phase runs.
+   */
+  static final double JIT_IDLE_SHARE = 0.05;
+  static final Duration JIT_QUIET = Duration.ofSeconds(2);
+  static final Duration JIT_DEADLINE = Duration.ofSeconds(90);
+
   /** One day of lines with the event time of each (Long.MIN_VALUE where the line has none). */
   record Day(List<String> lines, long[] eventTimes) {}
 
@@ -145,6 +155,51 @@ public final class StreamBench {
   /** CPU time so far of this JVM and of the broker's. */
   private static double cpuSeconds(long brokerPid) {
     return cpu(ProcessHandle.current()) + ProcessHandle.of(brokerPid).map(StreamBench::cpu).orElse(0.0);
+  }
+
+  /** This JVM's JIT compile time so far, seconds (0 where the JVM does not say). */
+  static double jitSeconds() {
+    var jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() / 1e3 : 0;
+  }
+
+  /**
+   * Waits until the JIT compilers have drained their queues: compile time grew by less than
+   * {@link #JIT_IDLE_SHARE} of a core over {@link #JIT_QUIET}, or {@link #JIT_DEADLINE} passed. On
+   * two cores the job's warm-up day leaves a C2 queue of hundreds of methods, and while it is long
+   * HotSpot raises the thresholds for compiling more (by the queue's length), so the job's hottest
+   * methods (the consumer's message handling, the source's fetch) stayed in profiled C1 code for a
+   * minute and were compiled in the measured phases, a quarter of their CPU (docs/streaming.md).
+   *
+   * @return seconds waited
+   */
+  static double settleJit() throws InterruptedException {
+    return settle(StreamBench::jitSeconds, JIT_QUIET, JIT_DEADLINE);
+  }
+
+  /**
+   * Sleeps {@code quiet} at a time until {@code busySeconds} (time spent by workers, such as the
+   * JIT's compile time) grew by less than {@link #JIT_IDLE_SHARE} of the time slept, or until
+   * {@code deadline}. Returns the seconds waited.
+   */
+  static double settle(java.util.function.DoubleSupplier busySeconds, Duration quiet, Duration deadline)
+      throws InterruptedException {
+    long t0 = System.nanoTime();
+    long end = t0 + deadline.toNanos();
+    double last = busySeconds.getAsDouble();
+    long lastAt = t0;
+    while (System.nanoTime() < end) {
+      Thread.sleep(quiet.toMillis());
+      double now = busySeconds.getAsDouble();
+      long nowAt = System.nanoTime();
+      boolean idle = now - last < JIT_IDLE_SHARE * (nowAt - lastAt) / 1e9;
+      last = now;
+      lastAt = nowAt;
+      if (idle) {
+        break;
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   private static double cpu(ProcessHandle p) {
@@ -164,9 +219,11 @@ public final class StreamBench {
       throw new IllegalArgumentException("the benchmark needs " + DAYS_NEEDED + " trading days of ticks (a warm-up,"
           + " one as fast as possible, one paced); give --days " + DAYS_NEEDED + " or more");
     }
-    Day warmUp = days.get(0);
-    Day fast = days.get(1);
-    Day paced = days.get(2);
+    // Every day but the last two warms the job up; the broker alone warms up on the first.
+    List<Day> warmUps = days.subList(0, days.size() - 2);
+    Day warmUp = warmUps.get(0);
+    Day fast = days.get(days.size() - 2);
+    Day paced = days.get(days.size() - 1);
     try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl).build();
         PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build()) {
       StreamTopics.ensure(admin);
@@ -201,30 +258,37 @@ public final class StreamBench {
       JobClient job = env.executeAsync("onering-stream-bench");
       try {
         awaitRunning(job);
-        progress.accept(String.format("job, warm-up: %,d ticks", warmUp.lines().size()));
-        publish(client, warmUp, 0, packed, new long[warmUp.lines().size()]);
-        long before = awaitQuiet(0);
+        long before = 0;
+        for (int d = 0; d < warmUps.size(); d++) {
+          Day day = warmUps.get(d);
+          progress.accept(String.format("job, warm-up day %d of %d: %,d ticks", d + 1, warmUps.size(), day.lines().size()));
+          publish(client, day, 0, packed, new long[day.lines().size()]);
+          before = awaitQuiet(before);
+          progress.accept(String.format("job, warm-up: the JIT compilers settled after %.0f s more", settleJit()));
+        }
 
         progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
         long[] sentAt = new long[fast.lines().size()];
         double cpu0 = cpuSeconds(brokerPid);
+        double jit0 = jitSeconds();
         long t0 = System.nanoTime();
         TickPublisher.Result published = publish(client, fast, 0, packed, sentAt);
         long trades = awaitQuiet(before);
         // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
         Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
-            cpuSeconds(brokerPid) - cpu0, load());
+            cpuSeconds(brokerPid) - cpu0, load(), jitSeconds() - jit0);
 
         progress.accept(String.format("job, paced at %,.0f ticks/s: %,d ticks", settings.paceRate(),
             paced.lines().size()));
         JobCounters.FIRST_FIRINGS.clear();
         long[] pacedSentAt = new long[paced.lines().size()];
         double pacedCpu0 = cpuSeconds(brokerPid);
+        double pacedJit0 = jitSeconds();
         long pacedT0 = System.nanoTime();
         publish(client, paced, settings.paceRate(), packed, pacedSentAt);
         awaitQuiet(trades);
         Throughput pacedCost = new Throughput(paced.lines().size(), (JobCounters.lastClosedNanos - pacedT0) / 1e9,
-            cpuSeconds(brokerPid) - pacedCpu0, load());
+            cpuSeconds(brokerPid) - pacedCpu0, load(), jitSeconds() - pacedJit0);
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
         return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
             JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get());
@@ -286,6 +350,7 @@ public final class StreamBench {
       reader.setDaemon(true);
       reader.start();
       double cpu0 = cpuSeconds(brokerPid);
+      double jit0 = jitSeconds();
       long t0 = System.nanoTime();
       try (TickPublisher publisher = TickPublisher.open(client,
           TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage))) {
@@ -298,7 +363,7 @@ public final class StreamBench {
       if (received.get() < n) {
         throw new IllegalStateException("the reference consumer read " + received.get() + " of " + n + " ticks");
       }
-      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0, load());
+      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0, load(), jitSeconds() - jit0);
     }
   }
 

@@ -23,12 +23,13 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
       "The streaming benchmark, on this machine: a Pulsar broker in its own JVM and the streaming job on a",
-      "MiniCluster, as in the demo. Each path first takes a warm-up day, untimed. The second simulated day goes",
+      "MiniCluster, as in the demo. Each path first takes a warm-up day, untimed (the job: every day but the",
+      "last two, each followed by a wait until the JIT compilers have drained their queues). The next day goes",
       "through the broker alone (the reference: publisher to a plain consumer, lines packed into messages as the",
       "job's are; and once with one line per message, for comparison), then through the job as fast as",
-      "possible; the third day is published at --pace ticks/s for the delay from a minute's end to its bar in",
-      "ClickHouse and the CPU that rate costs. Each phase also records the machine's load average: on a shared",
-      "machine the rates are upper bounds on the time the work takes.",
+      "possible; the last day is published at --pace ticks/s for the delay from a minute's end to its bar in",
+      "ClickHouse and the CPU that rate costs. Each phase also records the machine's load average (on a shared",
+      "machine the rates are upper bounds on the time the work takes) and this JVM's JIT compile time.",
       "Prints the figures and the job's rate as a share of the broker's; writes stream-bench.json under --out."
     })
 final class BenchCommand implements Callable<Integer> {
@@ -42,7 +43,8 @@ final class BenchCommand implements Callable<Integer> {
   int symbols;
 
   @Option(names = "--days", defaultValue = "3",
-      description = "Days to simulate; the first three trading days are used (default: ${DEFAULT-VALUE}).")
+      description = "Days to simulate, at least 3: the last two are measured (as fast as possible, then paced),"
+          + " the ones before warm the job up (default: ${DEFAULT-VALUE}).")
   int days;
 
   @Option(names = "--ticks-per-day", defaultValue = "20000",
@@ -115,6 +117,10 @@ final class BenchCommand implements Callable<Integer> {
     f.put("job_cores_busy", Math.round(r.job().cores() * 100) / 100.0);
     f.put("broker_load_1m", r.broker().load());
     f.put("job_load_1m", r.job().load());
+    f.put("jit_definition", "seconds the benchmark JVM's JIT compilers spent in the phase (publisher, reader,"
+        + " job; not the broker's JVM)");
+    f.put("broker_jit_seconds", jit(r.broker()));
+    f.put("job_jit_seconds", jit(r.job()));
     if (r.brokerOneLine() != null) {
       f.put("broker_one_line_ticks_per_second", Math.round(r.brokerOneLine().perSecond()));
       f.put("broker_one_line_cpu_us_per_tick", Math.round(r.brokerOneLine().cpuMicrosPerTick() * 10) / 10.0);
@@ -132,6 +138,7 @@ final class BenchCommand implements Callable<Integer> {
     f.put("paced_cores_busy", Math.round(r.pacedCost().cores() * 100) / 100.0);
     f.put("paced_cpu_us_per_tick", Math.round(r.pacedCost().cpuMicrosPerTick() * 10) / 10.0);
     f.put("paced_load_1m", r.pacedCost().load());
+    f.put("paced_jit_seconds", jit(r.pacedCost()));
     f.put("bar_delay_definition", "wall clock from sending the first tick whose event time is at or past the"
         + " minute's end plus the out-of-orderness bound, to the minute's first bar visible in ClickHouse");
     f.put("late", r.lateTrades());
@@ -140,9 +147,13 @@ final class BenchCommand implements Callable<Integer> {
     return f;
   }
 
+  private static double jit(StreamBench.Throughput t) {
+    return Math.round(t.jitSeconds() * 100) / 100.0;
+  }
+
   private void print(StreamBench.Result r) {
-    System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s %8s%n", "streaming (same ticks, same run)", "ticks/s",
-        "vs broker", "cores busy", "CPU us/tick", "load 1m");
+    System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s %8s %6s%n", "streaming (same ticks, same run)", "ticks/s",
+        "vs broker", "cores busy", "CPU us/tick", "load 1m", "JIT s");
     if (r.brokerOneLine() != null) {
       row("broker alone, one line per message", r.brokerOneLine(), "");
     }
@@ -160,8 +171,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void row(String name, StreamBench.Throughput t, String ratio) {
-    System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f %8.2f%n", name, t.perSecond(), ratio, t.cores(),
-        t.cpuMicrosPerTick(), t.load());
+    System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f %8.2f %6.1f%n", name, t.perSecond(), ratio, t.cores(),
+        t.cpuMicrosPerTick(), t.load(), t.jitSeconds());
   }
 
   private static void deleteTree(Path dir) throws java.io.IOException {

@@ -52,6 +52,25 @@ class StreamBenchTest {
   }
 
   @Test
+  void theJitCountsAsSettledAtTheFirstQuietPeriodNotBefore() throws Exception {
+    Duration quiet = Duration.ofMillis(20);
+    // Compile time that grows by a full period's worth for three periods, then stops.
+    long start = System.nanoTime();
+    java.util.function.DoubleSupplier busy = () -> Math.min((System.nanoTime() - start) / 1e9, 3 * 0.020);
+    double waited = StreamBench.settle(busy, quiet, Duration.ofSeconds(10));
+    assertThat(waited).as("at least the three busy periods and one quiet one").isGreaterThanOrEqualTo(0.080);
+    assertThat(waited).as("stops at the first quiet period, long before the deadline").isLessThan(2.0);
+  }
+
+  @Test
+  void aJitThatNeverSettlesIsWaitedForOnlyUntilTheDeadline() throws Exception {
+    long start = System.nanoTime();
+    double waited = StreamBench.settle(() -> (System.nanoTime() - start) / 1e9, Duration.ofMillis(20),
+        Duration.ofMillis(200));
+    assertThat(waited).isGreaterThanOrEqualTo(0.2).isLessThan(2.0);
+  }
+
+  @Test
   void percentilesAreNearestRank() {
     double[] hundred = new double[100];
     for (int i = 0; i < 100; i++) {
