@@ -35,6 +35,14 @@ def test_the_medallion_dag_is_the_specs_stack_graph(dagbag, spec):
     assert dag.max_active_runs == 1 and dag.catchup is False and dag.doc_md
 
 
+def test_every_spark_step_of_every_dag_takes_the_spark_pool_and_no_other_step_does(dagbag):
+    from onering_airflow import steps as airflow_steps
+    tasks = [t for d in dagbag.dags.values() for t in d.tasks if isinstance(t, OneRingStepOperator)]
+    assert {t.engine for t in tasks} >= {"spark", "light"}
+    for t in tasks:
+        assert (t.pool == airflow_steps.SPARK_POOL) == (t.engine == "spark"), (t.dag_id, t.task_id, t.pool)
+
+
 def test_the_streaming_dag_deploys_the_specs_flink_step(dagbag, spec):
     dag = dagbag.get_dag("onering_streaming")
     (step,) = onering_spec.stack_steps(spec, engines=("flink",))

@@ -42,6 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402  the smoke's one code path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "platform" / "airflow" / "plugins"))
+from onering_airflow import steps as airflow_steps  # noqa: E402  Airflow-free: the pool the DAGs use
 STATE = Path(os.environ.get("ONERING_NATIVE_DIR", ROOT / "data" / "native")).resolve()
 LOGS = STATE / "logs"
 RUN = STATE / "run"
@@ -658,7 +660,8 @@ class Native:
 
     def airflow_init(self) -> None:
         """compose's airflow-init (the image entrypoint's _AIRFLOW_DB_MIGRATE and
-        _AIRFLOW_WWW_USER_CREATE): migrate the metadata database, create the admin user."""
+        _AIRFLOW_WWW_USER_CREATE, then its command): migrate the metadata database, create the
+        admin user, set the spark steps' pool."""
         v, env = self.variables, {**self.base_env(), **self.airflow_env()}
         airflow = str(AIRFLOW_VENV / "bin" / "airflow")
         run_once("airflow-init", [airflow, "db", "migrate"], env)
@@ -668,6 +671,8 @@ class Native:
         run_once("airflow-users", [airflow, "users", "create", "--username", user, "--role", "Admin",
                                    "--firstname", "OneRing", "--lastname", "Admin", "--email", f"{user}@localhost"],
                  env, stdin=f"{password}\n{password}\n")
+        run_once("airflow-pools", [airflow, "pools", "set", airflow_steps.SPARK_POOL,
+                                   str(airflow_steps.SPARK_POOL_SLOTS), airflow_steps.SPARK_POOL_DESCRIPTION], env)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,6 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "platform" / "airflow" / "plugins"))
+from onering_airflow.steps import SPARK_POOL  # noqa: E402  Airflow-free: the pool the spark steps take
+
 DAG_ID = "onering_medallion"
 # The files a user would drop into the landing bucket; the smoke drops these.
 SAMPLE_CSV_DIR = ROOT / "platform" / "samples" / "ohlcv"
@@ -278,8 +281,25 @@ class Verdict:
         return 1
 
 
+def pool_clashes(tasks: list[dict], pool: str) -> list[str]:
+    """The tasks of a one-slot pool that ran at the same time as another (task instances as
+    Airflow's API gives them: pool, start_date, end_date)."""
+    spans = sorted((dt.datetime.fromisoformat(t["start_date"]), dt.datetime.fromisoformat(t["end_date"]), t["task_id"])
+                   for t in tasks if t.get("pool") == pool and t.get("start_date") and t.get("end_date"))
+    clashes, latest = [], None
+    for start, end, tid in spans:
+        if latest is not None and start < latest[0]:
+            clashes.append(f"{tid} started while {latest[1]} ran")
+        if latest is None or end > latest[0]:
+            latest = (end, tid)
+    return clashes
+
+
 def check_results(tasks: list[dict], results: dict[str, object], verdict: Verdict) -> None:
-    """Every task succeeded with a contract result; rows flowed; no quality gate failed."""
+    """Every task succeeded with a contract result; rows flowed; no quality gate failed; the spark
+    steps ran one at a time (their pool)."""
+    for clash in pool_clashes(tasks, SPARK_POOL):
+        verdict.fail(f"spark steps ran together, which can starve the Spark worker: {clash} (pool {SPARK_POOL})")
     for ti in tasks:
         tid, state = ti.get("task_id"), ti.get("state")
         if state != "success":

@@ -150,3 +150,13 @@ def test_core_and_streaming_profiles_are_complete(root):
     assert {"pulsar", "pulsar-init", "flink-jobmanager", "flink-taskmanager"} <= by_profile["streaming"]
     for p in ("ml", "bi", "governance", "ci", "secrets"):
         assert by_profile.get(p), f"profile {p} has no service"
+
+
+def test_airflow_init_sets_the_pool_every_spark_step_takes(root):
+    """Without the pool the spark steps never start; with more than one slot two drivers can take
+    the Spark worker's cores and wait forever for executors."""
+    from onering_airflow import steps as airflow_steps
+    compose = yaml.safe_load((root / "compose.yaml").read_text(encoding="utf-8"))
+    assert compose["services"]["airflow-init"]["command"] == [
+        "pools", "set", airflow_steps.SPARK_POOL, str(airflow_steps.SPARK_POOL_SLOTS),
+        airflow_steps.SPARK_POOL_DESCRIPTION]

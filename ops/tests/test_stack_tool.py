@@ -254,3 +254,18 @@ def test_a_verdict_reports_its_notes_then_passes_or_lists_its_failures_on_stderr
     assert verdict.report("ML SMOKE", "never printed") == 1
     out = capsys.readouterr()
     assert "PASSED" not in out.out and out.err.splitlines() == ["", "ML SMOKE FAILED:", "  - task gold ended failed"]
+
+
+def test_spark_steps_that_ran_together_are_named_and_one_after_another_pass():
+    def ti(task_id, start, end, pool=stack.SPARK_POOL):
+        return {"task_id": task_id, "pool": pool, "start_date": f"2026-12-04T05:{start}Z",
+                "end_date": f"2026-12-04T05:{end}Z"}
+    one_by_one = [ti("silver", "41:00", "43:00"), ti("silver-csv", "43:00", "44:00"), ti("load", "41:30", "42:00", "default_pool")]
+    assert stack.pool_clashes(one_by_one, stack.SPARK_POOL) == []
+    together = [ti("silver", "41:00", "45:00"), ti("features", "41:10", "41:20"), ti("silver-csv", "44:00", "46:00")]
+    assert stack.pool_clashes(together, stack.SPARK_POOL) == [
+        "features started while silver ran", "silver-csv started while silver ran"]
+    # A task still running (no end) is not judged; unknown pools are not this one's.
+    assert stack.pool_clashes([ti("silver", "41:00", "45:00"), {"task_id": "x", "pool": stack.SPARK_POOL,
+                                                                   "start_date": "2026-12-04T05:42:00Z"}],
+                              stack.SPARK_POOL) == []

@@ -28,7 +28,7 @@ to XCom (`return_value`).
 * **Re-run a day**: trigger with `run_date` = `YYYY-MM-DD`, or clear the run; every step
   replaces that date's partitions, never duplicates them.
 * **Light steps** run as `java` in the scheduler; **spark steps** go to the Spark master
-  (its UI shows the driver and its log).
+  (its UI shows the driver and its log), one at a time across DAGs (the `onering_spark` pool).
 """
 
 with DAG(

@@ -45,11 +45,13 @@ class OneRingStepOperator(BaseOperator):
 
     def __init__(self, *, step_id: str, command: list[str], engine: str, venv: str | None = None,
                  run_date: str = RUN_DATE_TEMPLATE, poll_seconds: float = 5.0, **kwargs):
-        super().__init__(**kwargs)
         if engine not in ("light", "spark", "python"):
             raise ValueError(f"step '{step_id}': OneRingStepOperator runs light, spark and python steps, not {engine!r}")
         if (engine == "python") != (venv is not None):
             raise ValueError(f"step '{step_id}': a python step, and only one, names its venv")
+        if engine == "spark":
+            kwargs.setdefault("pool", steps.SPARK_POOL)
+        super().__init__(**kwargs)
         self.venv = venv
         self.step_id = step_id
         self.command = list(command)

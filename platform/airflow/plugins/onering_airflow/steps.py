@@ -38,6 +38,13 @@ SPARK_APP_PROPERTY_PREFIXES = ("spark.driver.", "spark.executor.", "spark.cores.
 
 # Spark driver states (standalone master REST API): terminal ones end the poll.
 SPARK_DRIVER_DONE = {"FINISHED", "FAILED", "KILLED", "ERROR"}
+# The Airflow pool every spark step takes a slot of, across DAGs. The stack's Spark worker (2
+# cores, 3 GB) holds one driver and one executor; two drivers started together take a core each
+# and leave none for any executor, and both wait forever ("Initial job has not accepted any
+# resources"). Created by airflow-init (compose.yaml) and by the native stack's init.
+SPARK_POOL = "onering_spark"
+SPARK_POOL_SLOTS = 1
+SPARK_POOL_DESCRIPTION = "OneRing spark steps: the Spark worker holds one driver and its executor at a time"
 SPARK_DRIVER_OK = "FINISHED"
 
 # Exit codes of the contract.
