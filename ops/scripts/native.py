@@ -929,6 +929,15 @@ class NativeTarget(stack.SmokeTarget):
 ML_DAG_ID = "onering_ml"
 
 
+def served_version(register_details: dict) -> str | None:
+    """The model version the service should serve after a run's register and deploy: the one
+    registered if it was promoted to champion, else the champion it did not beat (a stack whose
+    MLflow already held one)."""
+    chosen = register_details.get("version") if register_details.get("promoted", True) \
+        else register_details.get("championBefore")
+    return None if chosen is None else str(chosen)
+
+
 def ml_smoke(native: Native, date: str | None, timeout: float) -> int:
     """The ML DAG after the medallion run: one run for the same day, every task succeeded with a
     `success` result (features, train, register, materialize, deploy, drift: a skipped train is a
@@ -959,9 +968,11 @@ def ml_smoke(native: Native, date: str | None, timeout: float) -> int:
                                  f"from onering version {body.get('model', {}).get('version')}")
             if not 0.0 <= float(body.get("probability", -1)) <= 1.0:
                 verdict.fail(f"BentoML's prediction is not a probability: {body}")
-            if str(body.get("model", {}).get("version")) != str(register.get("version")):
-                verdict.fail(f"BentoML serves version {body.get('model', {}).get('version')}, the run registered "
-                             f"{register.get('version')}")
+            expected = served_version(register)
+            if str(body.get("model", {}).get("version")) != expected:
+                verdict.fail(f"BentoML serves version {body.get('model', {}).get('version')}, expected {expected}"
+                             f" (the run registered {register.get('version')}, promoted: {register.get('promoted')};"
+                             f" {register.get('reason')})")
         except (OSError, ValueError, urllib.error.URLError) as e:
             verdict.fail(f"BentoML /predict for {online[0]} failed: {e}")
     return verdict.report("ML SMOKE", f"{ML_DAG_ID} ran every step and the model service predicts.")
