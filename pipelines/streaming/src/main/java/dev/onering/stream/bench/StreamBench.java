@@ -5,6 +5,7 @@ import dev.onering.simulator.SimulationConfig;
 import dev.onering.stream.job.AlertRules;
 import dev.onering.stream.job.BarRecord;
 import dev.onering.stream.job.PulsarTickJob;
+import dev.onering.stream.job.StreamEnvironment;
 import dev.onering.stream.job.StreamSettings;
 import dev.onering.stream.job.TickPipeline;
 import dev.onering.stream.pulsar.PackedLines;
@@ -23,12 +24,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.configuration.Configuration;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
@@ -42,9 +46,11 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
  * the whole job, on one machine and in one run, so the job's figures read as a share of what the
  * broker can do here.
  *
- * <p>Each path first takes a warm-up day, untimed: a live broker and job have long since compiled
- * their hot code, and on two cores the JIT compiler's first minute would otherwise be a quarter of
- * the CPU counted against each tick (profiled: 27% of the job's JVM, 46% of the broker's).
+ * <p>Each path first takes the warm-up days (all but the last two), untimed, each followed by a wait
+ * for the JIT compilers to drain their queues: a live broker and job have long since compiled their
+ * hot code, and on two cores the JIT compiler's first minutes would otherwise be a quarter of the CPU
+ * counted against each tick (profiled: 27% of the job's JVM, 46% of the broker's). What the compilers
+ * still spend in a measured phase is reported as part of its CPU.
  *
  * <ol>
  *   <li><b>Broker</b>: the product's publisher sends every line to a scratch topic with the ticks
@@ -67,9 +73,10 @@ public final class StreamBench {
    * @param paceRate ticks per second in the paced phase
    * @param parallelism Flink parallelism, as in the demo
    * @param linesPerMessage how the publisher packs lines, for the job and for the reference alike
+   * @param checkpoints where the job's checkpoints go, as in the demo
    */
   public record Settings(SimulationConfig simulation, double paceRate, int parallelism, Path lake,
-      SilverStoreTarget clickhouse, int linesPerMessage) {}
+      SilverStoreTarget clickhouse, int linesPerMessage, Path checkpoints) {}
 
   /**
    * Rate from the first send to the last tick out of the far end, and the CPU both processes spent
@@ -79,10 +86,11 @@ public final class StreamBench {
    * @param load the machine's one-minute load average as the phase ended (this benchmark's own
    *     processes included): the machine may be shared, and a loaded one makes every rate an upper
    *     bound on the time it takes
-   * @param jitSeconds this JVM's JIT compiler time over the phase (publisher, reader or job): near
-   *     zero once the code the phase runs is compiled, as in a job that has run for a while
+   * @param jitCpuSeconds of {@code cpuSeconds}, what the JIT compiler threads of both JVMs spent
+   *     ({@link CompilerThreads}): near zero once the code the phase runs is compiled, as in a broker
+   *     or job that has run for a while
    */
-  public record Throughput(long ticks, double seconds, double cpuSeconds, double load, double jitSeconds) {
+  public record Throughput(long ticks, double seconds, double cpuSeconds, double load, double jitCpuSeconds) {
     public double perSecond() {
       return seconds > 0 ? ticks / seconds : 0;
     }
@@ -95,6 +103,11 @@ public final class StreamBench {
     /** CPU microseconds per tick, all processes together. */
     public double cpuMicrosPerTick() {
       return ticks > 0 ? cpuSeconds * 1e6 / ticks : 0;
+    }
+
+    /** Of {@link #cpuMicrosPerTick}, the JIT compilers' share: a warm-up cost, not the tick's. */
+    public double jitMicrosPerTick() {
+      return ticks > 0 ? jitCpuSeconds * 1e6 / ticks : 0;
     }
   }
 
@@ -132,6 +145,12 @@ public final class StreamBench {
 
   /** A warm-up day, a day as fast as possible, a paced day. */
   static final int DAYS_NEEDED = 3;
+  /**
+   * Two warm-up days by default: the first leaves methods that became hot while the compilers' queue
+   * was long in profiling code, and they are compiled as soon as ticks flow again, which the second
+   * day absorbs (measured: the job's compiling in its measured phase halved, 8.9 to 4.7 us a tick).
+   */
+  public static final int DAYS_DEFAULT = 4;
 
   /**
    * The JIT counts as settled once its compilers used less than this share of a core over
@@ -157,15 +176,22 @@ public final class StreamBench {
     return cpu(ProcessHandle.current()) + ProcessHandle.of(brokerPid).map(StreamBench::cpu).orElse(0.0);
   }
 
-  /** This JVM's JIT compile time so far, seconds (0 where the JVM does not say). */
+  /** CPU time so far of the JIT compiler threads of this JVM and of the broker's. */
+  private static double jitCpuSeconds(long brokerPid) {
+    return CompilerThreads.cpuSeconds(ProcessHandle.current().pid()) + CompilerThreads.cpuSeconds(brokerPid);
+  }
+
+  /** This JVM's JIT compile time so far, seconds (0 where the JVM does not say): where there is no /proc. */
   static double jitSeconds() {
     var jit = ManagementFactory.getCompilationMXBean();
     return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() / 1e3 : 0;
   }
 
   /**
-   * Waits until the JIT compilers have drained their queues: compile time grew by less than
-   * {@link #JIT_IDLE_SHARE} of a core over {@link #JIT_QUIET}, or {@link #JIT_DEADLINE} passed. On
+   * Waits until the JIT compilers of this JVM and the broker's have drained their queues: their
+   * threads' CPU time grew by less than {@link #JIT_IDLE_SHARE} of a core over {@link #JIT_QUIET}, or
+   * {@link #JIT_DEADLINE} passed (without /proc, this JVM's compile time). The broker alone and the
+   * job each wait after their warm-up, so neither phase is charged with the other's compiling. On
    * two cores the job's warm-up day leaves a C2 queue of hundreds of methods, and while it is long
    * HotSpot raises the thresholds for compiling more (by the queue's length), so the job's hottest
    * methods (the consumer's message handling, the source's fetch) stayed in profiled C1 code for a
@@ -173,8 +199,9 @@ public final class StreamBench {
    *
    * @return seconds waited
    */
-  static double settleJit() throws InterruptedException {
-    return settle(StreamBench::jitSeconds, JIT_QUIET, JIT_DEADLINE);
+  static double settleJit(long brokerPid) throws InterruptedException {
+    return settle(CompilerThreads.available() ? () -> jitCpuSeconds(brokerPid) : StreamBench::jitSeconds, JIT_QUIET,
+        JIT_DEADLINE);
   }
 
   /**
@@ -219,9 +246,8 @@ public final class StreamBench {
       throw new IllegalArgumentException("the benchmark needs " + DAYS_NEEDED + " trading days of ticks (a warm-up,"
           + " one as fast as possible, one paced); give --days " + DAYS_NEEDED + " or more");
     }
-    // Every day but the last two warms the job up; the broker alone warms up on the first.
+    // Every day but the last two warms up the broker alone, then the job.
     List<Day> warmUps = days.subList(0, days.size() - 2);
-    Day warmUp = warmUps.get(0);
     Day fast = days.get(days.size() - 2);
     Day paced = days.get(days.size() - 1);
     try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl).build();
@@ -231,21 +257,17 @@ public final class StreamBench {
       int packed = settings.linesPerMessage();
       Throughput brokerOneLine = null;
       if (packed > 1) {
-        progress.accept(String.format("broker alone, one line per message, warm-up: %,d ticks", warmUp.lines().size()));
-        brokerAlone(client, admin, reference + "-one-line-warm-up", warmUp, 1, brokerPid);
+        warmUpBrokerAlone(client, admin, reference + "-one-line-warm-up", warmUps, 1, brokerPid);
         progress.accept(String.format("broker alone, one line per message: %,d ticks", fast.lines().size()));
         brokerOneLine = brokerAlone(client, admin, reference + "-one-line", fast, 1, brokerPid);
       }
-      progress.accept(String.format("broker alone, up to %d lines per message, warm-up: %,d ticks", packed,
-          warmUp.lines().size()));
-      brokerAlone(client, admin, reference + "-warm-up", warmUp, packed, brokerPid);
+      warmUpBrokerAlone(client, admin, reference + "-warm-up", warmUps, packed, brokerPid);
       progress.accept(String.format("broker alone, up to %d lines per message: %,d ticks through %s", packed,
           fast.lines().size(), reference));
       Throughput broker = brokerAlone(client, admin, reference, fast, packed, brokerPid);
 
       JobCounters.reset();
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(), new Configuration());
+      StreamExecutionEnvironment env = StreamEnvironment.local(settings.parallelism(), settings.checkpoints());
       StreamSettings streamSettings = StreamSettings.defaults();
       TickPipeline.Streams streams = PulsarTickJob.define(env, new PulsarTickJob.Config(serviceUrl, adminUrl,
           "onering-stream-bench", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, streamSettings, AlertRules.defaults(),
@@ -263,40 +285,43 @@ public final class StreamBench {
           Day day = warmUps.get(d);
           progress.accept(String.format("job, warm-up day %d of %d: %,d ticks", d + 1, warmUps.size(), day.lines().size()));
           publish(client, day, 0, packed, new long[day.lines().size()]);
-          before = awaitQuiet(before);
-          progress.accept(String.format("job, warm-up: the JIT compilers settled after %.0f s more", settleJit()));
+          before = awaitQuiet(job, before);
+          progress.accept(String.format("job, warm-up: the JIT compilers settled after %.0f s more", settleJit(brokerPid)));
         }
 
         progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
         long[] sentAt = new long[fast.lines().size()];
         double cpu0 = cpuSeconds(brokerPid);
-        double jit0 = jitSeconds();
+        double jit0 = jitCpuSeconds(brokerPid);
         long t0 = System.nanoTime();
         TickPublisher.Result published = publish(client, fast, 0, packed, sentAt);
-        long trades = awaitQuiet(before);
+        long trades = awaitQuiet(job, before);
         // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
         Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
-            cpuSeconds(brokerPid) - cpu0, load(), jitSeconds() - jit0);
+            cpuSeconds(brokerPid) - cpu0, load(), jitCpuSeconds(brokerPid) - jit0);
 
         progress.accept(String.format("job, paced at %,.0f ticks/s: %,d ticks", settings.paceRate(),
             paced.lines().size()));
         JobCounters.FIRST_FIRINGS.clear();
         long[] pacedSentAt = new long[paced.lines().size()];
         double pacedCpu0 = cpuSeconds(brokerPid);
-        double pacedJit0 = jitSeconds();
+        double pacedJit0 = jitCpuSeconds(brokerPid);
         long pacedT0 = System.nanoTime();
         publish(client, paced, settings.paceRate(), packed, pacedSentAt);
-        awaitQuiet(trades);
+        awaitQuiet(job, trades);
         Throughput pacedCost = new Throughput(paced.lines().size(), (JobCounters.lastClosedNanos - pacedT0) / 1e9,
-            cpuSeconds(brokerPid) - pacedCpu0, load(), jitSeconds() - pacedJit0);
+            cpuSeconds(brokerPid) - pacedCpu0, load(), jitCpuSeconds(brokerPid) - pacedJit0);
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
         return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
             JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get());
       } finally {
-        job.cancel().get(1, TimeUnit.MINUTES);
+        // A job that failed has shut its MiniCluster down already: there is nothing to cancel.
+        if (!job.getJobExecutionResult().isDone()) {
+          job.cancel().get(1, TimeUnit.MINUTES);
+        }
         try {
           job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException cancelled) {
+        } catch (ExecutionException cancelled) {
           // Expected: the job ends cancelled; waiting lets the MiniCluster shut down in order.
         }
       }
@@ -317,6 +342,18 @@ public final class StreamBench {
       days.add(new Day(lines, times));
     });
     return days;
+  }
+
+  /** Each warm-up day through the broker alone, to a topic of its own, each followed by the JIT's settling. */
+  private void warmUpBrokerAlone(PulsarClient client, PulsarAdmin admin, String topic, List<Day> warmUps,
+      int linesPerMessage, long brokerPid) throws Exception {
+    for (int d = 0; d < warmUps.size(); d++) {
+      progress.accept(String.format("broker alone, %s, warm-up day %d of %d: %,d ticks",
+          linesPerMessage == 1 ? "one line per message" : "up to " + linesPerMessage + " lines per message", d + 1,
+          warmUps.size(), warmUps.get(d).lines().size()));
+      brokerAlone(client, admin, topic + "-" + (d + 1), warmUps.get(d), linesPerMessage, brokerPid);
+      settleJit(brokerPid);
+    }
   }
 
   private Throughput brokerAlone(PulsarClient client, PulsarAdmin admin, String topic, Day day, int linesPerMessage,
@@ -350,7 +387,7 @@ public final class StreamBench {
       reader.setDaemon(true);
       reader.start();
       double cpu0 = cpuSeconds(brokerPid);
-      double jit0 = jitSeconds();
+      double jit0 = jitCpuSeconds(brokerPid);
       long t0 = System.nanoTime();
       try (TickPublisher publisher = TickPublisher.open(client,
           TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage))) {
@@ -363,7 +400,7 @@ public final class StreamBench {
       if (received.get() < n) {
         throw new IllegalStateException("the reference consumer read " + received.get() + " of " + n + " ticks");
       }
-      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0, load(), jitSeconds() - jit0);
+      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0, load(), jitCpuSeconds(brokerPid) - jit0);
     }
   }
 
@@ -384,6 +421,27 @@ public final class StreamBench {
    * The job's tasks are deployed a little after the job reports RUNNING; publishing before then
    * would count the start-up as processing time.
    */
+  /**
+   * A job that has ended mid-benchmark (out of restarts) fails the benchmark with its cause: the
+   * quiet that follows is a dead job's, and its figures would look like a finished phase's.
+   */
+  static void failIfEnded(JobClient job) throws InterruptedException {
+    CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+    if (!result.isDone()) {
+      return;
+    }
+    try {
+      result.get();
+    } catch (ExecutionException e) {
+      Throwable cause = ExceptionUtils.stripExecutionException(e);
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      throw new IllegalStateException("the streaming job failed before the benchmark was done: " + cause, e);
+    }
+    throw new IllegalStateException("the streaming job ended before the benchmark was done");
+  }
+
   private static void awaitRunning(JobClient job) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
@@ -399,10 +457,11 @@ public final class StreamBench {
    * Returns once the job has closed bars for new trades and then none for three seconds: the
    * trades in closed bars so far.
    */
-  private static long awaitQuiet(long before) throws InterruptedException {
+  private static long awaitQuiet(JobClient job, long before) throws InterruptedException {
     long deadline = System.nanoTime() + QUIET_DEADLINE.toNanos();
     long last = before;
     for (int still = 0; still < 3 || last == before; ) {
+      failIfEnded(job);
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the job closed no bar for new trades within " + QUIET_DEADLINE.toMinutes()
             + " minutes; is the machine overloaded, or the job failed (ONERING_DEBUG=1 shows its errors)?");

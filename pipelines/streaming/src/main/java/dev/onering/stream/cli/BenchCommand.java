@@ -23,13 +23,14 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
       "The streaming benchmark, on this machine: a Pulsar broker in its own JVM and the streaming job on a",
-      "MiniCluster, as in the demo. Each path first takes a warm-up day, untimed (the job: every day but the",
-      "last two, each followed by a wait until the JIT compilers have drained their queues). The next day goes",
+      "MiniCluster, as in the demo. Each path first takes the warm-up days, untimed (every day but the last two,",
+      "each followed by a wait until both JVMs' JIT compilers have drained their queues). The next day goes",
       "through the broker alone (the reference: publisher to a plain consumer, lines packed into messages as the",
       "job's are; and once with one line per message, for comparison), then through the job as fast as",
       "possible; the last day is published at --pace ticks/s for the delay from a minute's end to its bar in",
       "ClickHouse and the CPU that rate costs. Each phase also records the machine's load average (on a shared",
-      "machine the rates are upper bounds on the time the work takes) and this JVM's JIT compile time.",
+      "machine the rates are upper bounds on the time the work takes) and, of the CPU per tick, the share of both",
+      "JVMs' JIT compiler threads: compiling is paid once, by a broker or job that has not run for long.",
       "Prints the figures and the job's rate as a share of the broker's; writes stream-bench.json under --out."
     })
 final class BenchCommand implements Callable<Integer> {
@@ -42,9 +43,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--symbols", defaultValue = "24", description = "Instruments, 1-24 (default: ${DEFAULT-VALUE}).")
   int symbols;
 
-  @Option(names = "--days", defaultValue = "3",
+  @Option(names = "--days", defaultValue = "" + StreamBench.DAYS_DEFAULT,
       description = "Days to simulate, at least 3: the last two are measured (as fast as possible, then paced),"
-          + " the ones before warm the job up (default: ${DEFAULT-VALUE}).")
+          + " the ones before warm up the broker alone and the job (default: ${DEFAULT-VALUE}).")
   int days;
 
   @Option(names = "--ticks-per-day", defaultValue = "20000",
@@ -55,7 +56,8 @@ final class BenchCommand implements Callable<Integer> {
       description = "Ticks per second in the paced phase (default: ${DEFAULT-VALUE}).")
   double pace;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--parallelism", defaultValue = "1",
+      description = "Flink parallelism; at 1 the keyed work runs in the source's task, unshuffled (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
   @Option(names = "--lines-per-message", defaultValue = "" + TickPublisher.Settings.LINES_PER_MESSAGE_DEFAULT,
@@ -64,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
   int linesPerMessage;
 
   @Option(names = "--work", defaultValue = "data/stream-bench",
-      description = "Broker data, lake and embedded ClickHouse of the run, wiped first (default: ${DEFAULT-VALUE}).")
+      description = "Broker data, checkpoints, lake and embedded ClickHouse of the run, wiped first (default: ${DEFAULT-VALUE}).")
   Path work;
 
   @Option(names = "--out", defaultValue = "out/bench",
@@ -89,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
         SilverStore store = clickhouse.openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       r = new StreamBench(new StreamBench.Settings(simulation, pace, parallelism, work.resolve("lake").toAbsolutePath(),
-          clickhouse, linesPerMessage), m -> StreamProgress.info("bench", m)).run(broker.serviceUrl(), broker.adminUrl(), broker.pid());
+          clickhouse, linesPerMessage, work.resolve("checkpoints")), m -> StreamProgress.info("bench", m)).run(broker.serviceUrl(), broker.adminUrl(), broker.pid());
     }
     print(r);
     Path dir = out.resolve("stream-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -117,10 +119,10 @@ final class BenchCommand implements Callable<Integer> {
     f.put("job_cores_busy", Math.round(r.job().cores() * 100) / 100.0);
     f.put("broker_load_1m", r.broker().load());
     f.put("job_load_1m", r.job().load());
-    f.put("jit_definition", "seconds the benchmark JVM's JIT compilers spent in the phase (publisher, reader,"
-        + " job; not the broker's JVM)");
-    f.put("broker_jit_seconds", jit(r.broker()));
-    f.put("job_jit_seconds", jit(r.job()));
+    f.put("jit_definition", "CPU seconds the JIT compiler threads of both JVMs (benchmark and broker) spent in the"
+        + " phase, part of its CPU seconds");
+    f.put("broker_jit_cpu_seconds", jit(r.broker()));
+    f.put("job_jit_cpu_seconds", jit(r.job()));
     if (r.brokerOneLine() != null) {
       f.put("broker_one_line_ticks_per_second", Math.round(r.brokerOneLine().perSecond()));
       f.put("broker_one_line_cpu_us_per_tick", Math.round(r.brokerOneLine().cpuMicrosPerTick() * 10) / 10.0);
@@ -138,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
     f.put("paced_cores_busy", Math.round(r.pacedCost().cores() * 100) / 100.0);
     f.put("paced_cpu_us_per_tick", Math.round(r.pacedCost().cpuMicrosPerTick() * 10) / 10.0);
     f.put("paced_load_1m", r.pacedCost().load());
-    f.put("paced_jit_seconds", jit(r.pacedCost()));
+    f.put("paced_jit_cpu_seconds", jit(r.pacedCost()));
     f.put("bar_delay_definition", "wall clock from sending the first tick whose event time is at or past the"
         + " minute's end plus the out-of-orderness bound, to the minute's first bar visible in ClickHouse");
     f.put("late", r.lateTrades());
@@ -148,12 +150,12 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static double jit(StreamBench.Throughput t) {
-    return Math.round(t.jitSeconds() * 100) / 100.0;
+    return Math.round(t.jitCpuSeconds() * 100) / 100.0;
   }
 
   private void print(StreamBench.Result r) {
-    System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s %8s %6s%n", "streaming (same ticks, same run)", "ticks/s",
-        "vs broker", "cores busy", "CPU us/tick", "load 1m", "JIT s");
+    System.out.printf(Locale.ROOT, "%n%-40s %11s %9s %12s %11s %9s %8s%n", "streaming (same ticks, same run)", "ticks/s",
+        "vs broker", "cores busy", "CPU us/tick", "of it JIT", "load 1m");
     if (r.brokerOneLine() != null) {
       row("broker alone, one line per message", r.brokerOneLine(), "");
     }
@@ -171,8 +173,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void row(String name, StreamBench.Throughput t, String ratio) {
-    System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f %8.2f %6.1f%n", name, t.perSecond(), ratio, t.cores(),
-        t.cpuMicrosPerTick(), t.load(), t.jitSeconds());
+    System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f %9.1f %8.2f%n", name, t.perSecond(), ratio, t.cores(),
+        t.cpuMicrosPerTick(), t.jitMicrosPerTick(), t.load());
   }
 
   private static void deleteTree(Path dir) throws java.io.IOException {

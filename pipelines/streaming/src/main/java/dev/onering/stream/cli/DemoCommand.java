@@ -14,6 +14,7 @@ import dev.onering.stream.job.AlertRules;
 import dev.onering.stream.job.BarRecord;
 import dev.onering.stream.job.PulsarTickJob;
 import dev.onering.stream.job.QuarantinedRecord;
+import dev.onering.stream.job.StreamEnvironment;
 import dev.onering.stream.job.StreamSettings;
 import dev.onering.stream.job.TickPipeline;
 import dev.onering.stream.pulsar.EmbeddedPulsar;
@@ -37,7 +38,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -101,7 +101,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--defect-scale", defaultValue = "1", description = "Multiplies every defect rate (default: ${DEFAULT-VALUE}).")
   double defectScale;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--parallelism", defaultValue = "1",
+      description = "Flink parallelism; at 1 the keyed work runs in the source's task, unshuffled, which on a"
+          + " machine shared with the broker is the cheapest (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "out",
@@ -154,8 +156,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private int run(EmbeddedPulsar broker, SilverStore store, SimulationConfig simulation, StreamSettings settings,
       double ratePerSecond, SilverBarsTable bars) throws Exception {
-    Configuration conf = new Configuration();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    StreamExecutionEnvironment env = StreamEnvironment.local(parallelism, work.resolve("checkpoints"));
     PulsarTickJob.Config config = new PulsarTickJob.Config(broker.serviceUrl(),
         broker.adminUrl(), "onering-stream-demo", false, true, PulsarTickJob.CHECKPOINT_INTERVAL_DEFAULT, settings,
         AlertRules.defaults(), new LakeAndClickHouseSinks.Targets(Lake.at(lake).root(),
