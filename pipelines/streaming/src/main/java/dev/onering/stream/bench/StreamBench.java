@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +89,7 @@ public final class StreamBench {
    *     processes included): the machine may be shared, and a loaded one makes every rate an upper
    *     bound on the time it takes
    * @param jitCpuSeconds of {@code cpuSeconds}, what the JIT compiler threads of both JVMs spent
-   *     ({@link CompilerThreads}): near zero once the code the phase runs is compiled, as in a broker
+   *     ({@link ThreadCpu}): near zero once the code the phase runs is compiled, as in a broker
    *     or job that has run for a while
    */
   public record Throughput(long ticks, double seconds, double cpuSeconds, double load, double jitCpuSeconds) {
@@ -130,9 +132,12 @@ public final class StreamBench {
    * @param refiredBars minutes whose first bar (revision 0) became visible more than once: the job
    *     replayed from a checkpoint after a failure, which a benchmark run should not see; counted
    *     once in the delays
+   * @param jobThreads where the job phase's CPU went: seconds by kind of thread ({@link ThreadCpu}),
+   *     the broker's prefixed {@code broker: }, largest first; empty without /proc
    */
   public record Result(Throughput broker, Throughput brokerOneLine, Throughput job, double publishPerSecond,
-      Latency paced, Throughput pacedCost, long lateTrades, long quarantined, long refiredBars) {
+      Latency paced, Throughput pacedCost, long lateTrades, long quarantined, long refiredBars,
+      Map<String, Double> jobThreads) {
 
     /** The job's sustained rate as a share of the broker's. */
     public double jobToBroker() {
@@ -176,9 +181,16 @@ public final class StreamBench {
     return cpu(ProcessHandle.current()) + ProcessHandle.of(brokerPid).map(StreamBench::cpu).orElse(0.0);
   }
 
+  /** CPU seconds so far by kind of thread, of this JVM and of the broker's (prefixed {@code broker: }). */
+  private static Map<String, Double> threadSeconds(long brokerPid) {
+    Map<String, Double> seconds = new HashMap<>(ThreadCpu.byGroup(ProcessHandle.current().pid()));
+    ThreadCpu.byGroup(brokerPid).forEach((group, s) -> seconds.put("broker: " + group, s));
+    return seconds;
+  }
+
   /** CPU time so far of the JIT compiler threads of this JVM and of the broker's. */
   private static double jitCpuSeconds(long brokerPid) {
-    return CompilerThreads.cpuSeconds(ProcessHandle.current().pid()) + CompilerThreads.cpuSeconds(brokerPid);
+    return ThreadCpu.jitSeconds(ProcessHandle.current().pid()) + ThreadCpu.jitSeconds(brokerPid);
   }
 
   /** This JVM's JIT compile time so far, seconds (0 where the JVM does not say): where there is no /proc. */
@@ -200,7 +212,7 @@ public final class StreamBench {
    * @return seconds waited
    */
   static double settleJit(long brokerPid) throws InterruptedException {
-    return settle(CompilerThreads.available() ? () -> jitCpuSeconds(brokerPid) : StreamBench::jitSeconds, JIT_QUIET,
+    return settle(ThreadCpu.available() ? () -> jitCpuSeconds(brokerPid) : StreamBench::jitSeconds, JIT_QUIET,
         JIT_DEADLINE);
   }
 
@@ -293,12 +305,14 @@ public final class StreamBench {
         long[] sentAt = new long[fast.lines().size()];
         double cpu0 = cpuSeconds(brokerPid);
         double jit0 = jitCpuSeconds(brokerPid);
+        Map<String, Double> threads0 = threadSeconds(brokerPid);
         long t0 = System.nanoTime();
         TickPublisher.Result published = publish(client, fast, 0, packed, sentAt);
         long trades = awaitQuiet(job, before);
         // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
         Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
             cpuSeconds(brokerPid) - cpu0, load(), jitCpuSeconds(brokerPid) - jit0);
+        Map<String, Double> jobThreads = ThreadCpu.spent(threads0, threadSeconds(brokerPid), 0.05);
 
         progress.accept(String.format("job, paced at %,.0f ticks/s: %,d ticks", settings.paceRate(),
             paced.lines().size()));
@@ -313,7 +327,7 @@ public final class StreamBench {
             cpuSeconds(brokerPid) - pacedCpu0, load(), jitCpuSeconds(brokerPid) - pacedJit0);
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
         return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
-            JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get());
+            JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get(), jobThreads);
       } finally {
         // A job that failed has shut its MiniCluster down already: there is nothing to cancel.
         if (!job.getJobExecutionResult().isDone()) {

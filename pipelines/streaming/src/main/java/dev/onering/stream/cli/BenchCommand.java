@@ -22,16 +22,19 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
-      "The streaming benchmark, on this machine: a Pulsar broker in its own JVM and the streaming job on a",
-      "MiniCluster, as in the demo. Each path first takes the warm-up days, untimed (every day but the last two,",
-      "each followed by a wait until both JVMs' JIT compilers have drained their queues). The next day goes",
-      "through the broker alone (the reference: publisher to a plain consumer, lines packed into messages as the",
-      "job's are; and once with one line per message, for comparison), then through the job as fast as",
-      "possible; the last day is published at --pace ticks/s for the delay from a minute's end to its bar in",
-      "ClickHouse and the CPU that rate costs. Each phase also records the machine's load average (on a shared",
-      "machine the rates are upper bounds on the time the work takes) and, of the CPU per tick, the share of both",
-      "JVMs' JIT compiler threads: compiling is paid once, by a broker or job that has not run for long.",
-      "Prints the figures and the job's rate as a share of the broker's; writes stream-bench.json under --out."
+      "The streaming benchmark, on this machine: a Pulsar broker in its own JVM and the streaming job "
+          + "on a MiniCluster, as in the demo. Each path first takes the warm-up days, untimed (every day "
+          + "but the last two, each followed by a wait until both JVMs' JIT compilers have drained their "
+          + "queues). The next day goes through the broker alone (the reference: publisher to a plain "
+          + "consumer, lines packed into messages as the job's are; and once with one line per message, for "
+          + "comparison), then through the job as fast as possible; the last day is published at --pace "
+          + "ticks/s for the delay from a minute's end to its bar in ClickHouse and the CPU that rate costs. "
+          + "Each phase also records the machine's load average (on a shared machine the rates are upper "
+          + "bounds on the time the work takes) and, of the CPU per tick, the share of both JVMs' JIT "
+          + "compiler threads: compiling is paid once, by a broker or job that has not run for long. For the "
+          + "job's phase it lists where the CPU went, by kind of thread in either JVM (from /proc). Prints "
+          + "the figures and the job's rate as a share of the broker's; writes stream-bench.json under "
+          + "--out."
     })
 final class BenchCommand implements Callable<Integer> {
   private final StreamEnv env;
@@ -123,6 +126,9 @@ final class BenchCommand implements Callable<Integer> {
         + " phase, part of its CPU seconds");
     f.put("broker_jit_cpu_seconds", jit(r.broker()));
     f.put("job_jit_cpu_seconds", jit(r.job()));
+    Map<String, Double> threads = new LinkedHashMap<>();
+    r.jobThreads().forEach((group, seconds) -> threads.put(group, Math.round(seconds * 100) / 100.0));
+    f.put("job_cpu_seconds_by_thread", threads);
     if (r.brokerOneLine() != null) {
       f.put("broker_one_line_ticks_per_second", Math.round(r.brokerOneLine().perSecond()));
       f.put("broker_one_line_cpu_us_per_tick", Math.round(r.brokerOneLine().cpuMicrosPerTick() * 10) / 10.0);
@@ -166,11 +172,19 @@ final class BenchCommand implements Callable<Integer> {
         "bar delay at %,.0f ticks/s (%d minutes)", r.paced().rate(), r.paced().minutes()), "p50", "p90", "p99", "max");
     System.out.printf(Locale.ROOT, "%-40s %6.0fms %6.0fms %6.0fms %6.0fms%n", "minute end -> bar in ClickHouse",
         r.paced().p50(), r.paced().p90(), r.paced().p99(), r.paced().max());
+    if (!r.jobThreads().isEmpty()) {
+      System.out.printf(Locale.ROOT, "%nwhere the job phase's CPU went (both JVMs, %.1f s):%n", r.job().cpuSeconds());
+      r.jobThreads().entrySet().stream().limit(TOP_THREAD_GROUPS).forEach(e -> System.out.printf(Locale.ROOT,
+          "  %-40s %6.2f s %4.0f%%%n", e.getKey(), e.getValue(), 100 * e.getValue() / r.job().cpuSeconds()));
+    }
     if (r.refiredBars() > 0) {
       System.out.printf(Locale.ROOT, "%,d minutes' first bars came twice: the job restarted from a checkpoint and"
           + " replayed; its figures include the replay%n", r.refiredBars());
     }
   }
+
+  /** Kinds of thread the console lists for the job phase; the JSON has them all. */
+  private static final int TOP_THREAD_GROUPS = 10;
 
   private static void row(String name, StreamBench.Throughput t, String ratio) {
     System.out.printf(Locale.ROOT, "%-40s %,11.0f %9s %12.2f %11.1f %9.1f %8.2f%n", name, t.perSecond(), ratio, t.cores(),

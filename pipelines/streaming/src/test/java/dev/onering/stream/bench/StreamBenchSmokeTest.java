@@ -46,6 +46,12 @@ class StreamBenchSmokeTest {
     // Closed bars count trades: of the timed day, and the last warm-up day's last minutes it closes.
     assertThat(r.job().ticks()).isPositive().isLessThan(lastWarmUpDay + timedDay);
     assertThat(r.job().jitCpuSeconds()).isNotNegative().isLessThanOrEqualTo(r.job().cpuSeconds());
+    if (ThreadCpu.available()) {
+      // The job's task and the broker's threads worked; no kind of thread spent more than both JVMs did.
+      assertThat(r.jobThreads().keySet()).anyMatch(group -> group.startsWith("broker: "))
+          .anyMatch(group -> !group.startsWith("broker: "));
+      assertThat(r.jobThreads().values()).allMatch(seconds -> seconds > 0 && seconds <= r.job().cpuSeconds() + 0.05);
+    }
     assertThat(r.pacedCost().jitCpuSeconds()).isNotNegative().isLessThanOrEqualTo(r.pacedCost().cpuSeconds());
     assertThat(r.job().perSecond()).isPositive();
     assertThat(r.paced().minutes()).isPositive();
