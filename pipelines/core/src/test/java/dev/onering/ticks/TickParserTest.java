@@ -32,6 +32,36 @@ class TickParserTest {
     assertThat(parser.parse(t.toJson(), DAY)).isEqualTo(new ParsedTick.Accepted(t));
   }
 
+  @Test
+  void pricesAndSizesParseExactlyAsTheJdkParsesThem() {
+    java.util.Random random = new java.util.Random(14);
+    for (int i = 0; i < 20_000; i++) {
+      // Shortest representations, long fractions and exponents alike.
+      double price = switch (i % 3) {
+        case 0 -> random.nextDouble() * 100_000;
+        case 1 -> Math.round(random.nextDouble() * 1e8) / 1e4;
+        default -> Double.longBitsToDouble(0x3ff0000000000000L | (random.nextLong() >>> 12)) * Math.pow(10, i % 40 - 20);
+      };
+      String text = i % 2 == 0 ? Double.toString(price) : new java.math.BigDecimal(price).toPlainString();
+      ParsedTick p = parser.parse(line(text, text), DAY);
+      double expected = Double.parseDouble(text);
+      assertThat(p).as(text).isInstanceOf(ParsedTick.Accepted.class);
+      Tick t = ((ParsedTick.Accepted) p).tick();
+      assertThat(Double.doubleToRawLongBits(t.price())).as(text).isEqualTo(Double.doubleToRawLongBits(expected));
+      assertThat(Double.doubleToRawLongBits(t.size())).as(text).isEqualTo(Double.doubleToRawLongBits(expected));
+    }
+  }
+
+  @Test
+  void everyTradeOfASymbolSharesTheReferenceDatasStrings() {
+    Tick first = ((ParsedTick.Accepted) parser.parse(line("1.5", "2"), DAY)).tick();
+    Tick second = ((ParsedTick.Accepted) parser.parse(line("1.6", "3").replace("\"buy\"", "\"sell\""), DAY)).tick();
+    assertThat(second.symbol()).isSameAs(first.symbol()).isEqualTo("AAPL");
+    assertThat(second.exchange()).isSameAs(first.exchange()).isEqualTo("XNAS");
+    assertThat(first.side()).isSameAs(Tick.BUY);
+    assertThat(second.side()).isSameAs(Tick.SELL);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
