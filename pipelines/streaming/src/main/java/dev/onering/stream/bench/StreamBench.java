@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.ExceptionUtils;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
@@ -190,7 +189,12 @@ public final class StreamBench {
 
   /** CPU time so far of the JIT compiler threads of this JVM and of the broker's. */
   private static double jitCpuSeconds(long brokerPid) {
-    return ThreadCpu.jitSeconds(ProcessHandle.current().pid()) + ThreadCpu.jitSeconds(brokerPid);
+    return jitOf(threadSeconds(brokerPid));
+  }
+
+  /** The JIT compilers' seconds in a {@link #threadSeconds} reading. */
+  private static double jitOf(Map<String, Double> threads) {
+    return threads.getOrDefault(ThreadCpu.JIT, 0.0) + threads.getOrDefault("broker: " + ThreadCpu.JIT, 0.0);
   }
 
   /** This JVM's JIT compile time so far, seconds (0 where the JVM does not say): where there is no /proc. */
@@ -304,15 +308,16 @@ public final class StreamBench {
         progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
         long[] sentAt = new long[fast.lines().size()];
         double cpu0 = cpuSeconds(brokerPid);
-        double jit0 = jitCpuSeconds(brokerPid);
         Map<String, Double> threads0 = threadSeconds(brokerPid);
         long t0 = System.nanoTime();
         TickPublisher.Result published = publish(client, fast, 0, packed, sentAt);
         long trades = awaitQuiet(job, before);
         // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
-        Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
-            cpuSeconds(brokerPid) - cpu0, load(), jitCpuSeconds(brokerPid) - jit0);
-        Map<String, Double> jobThreads = ThreadCpu.spent(threads0, threadSeconds(brokerPid), 0.05);
+        double cpu1 = cpuSeconds(brokerPid);
+        Map<String, Double> threads1 = threadSeconds(brokerPid);
+        Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9, cpu1 - cpu0,
+            load(), jitOf(threads1) - jitOf(threads0));
+        Map<String, Double> jobThreads = ThreadCpu.spent(threads0, threads1, 0.05);
 
         progress.accept(String.format("job, paced at %,.0f ticks/s: %,d ticks", settings.paceRate(),
             paced.lines().size()));
@@ -432,10 +437,6 @@ public final class StreamBench {
   }
 
   /**
-   * The job's tasks are deployed a little after the job reports RUNNING; publishing before then
-   * would count the start-up as processing time.
-   */
-  /**
    * A job that has ended mid-benchmark (out of restarts) fails the benchmark with its cause: the
    * quiet that follows is a dead job's, and its figures would look like a finished phase's.
    */
@@ -447,7 +448,7 @@ public final class StreamBench {
     try {
       result.get();
     } catch (ExecutionException e) {
-      Throwable cause = ExceptionUtils.stripExecutionException(e);
+      Throwable cause = e;
       while (cause.getCause() != null && cause.getCause() != cause) {
         cause = cause.getCause();
       }
@@ -456,6 +457,10 @@ public final class StreamBench {
     throw new IllegalStateException("the streaming job ended before the benchmark was done");
   }
 
+  /**
+   * The job's tasks are deployed a little after the job reports RUNNING; publishing before then
+   * would count the start-up as processing time.
+   */
   private static void awaitRunning(JobClient job) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {

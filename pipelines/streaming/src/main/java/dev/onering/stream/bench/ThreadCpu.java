@@ -57,11 +57,6 @@ final class ThreadCpu {
     return seconds;
   }
 
-  /** CPU seconds of {@code pid}'s JIT compiler threads now. */
-  static double jitSeconds(long pid) {
-    return byGroup(pid).getOrDefault(JIT, 0.0);
-  }
-
   /**
    * What grew between two {@link #byGroup} readings, largest first, groups under {@code minSeconds}
    * left out; a group whose threads ended counts from 0, never below.
