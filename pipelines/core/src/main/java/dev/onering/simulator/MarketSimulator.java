@@ -4,6 +4,7 @@ import dev.onering.instruments.AssetClass;
 import dev.onering.instruments.Instrument;
 import dev.onering.instruments.ReferenceData;
 import dev.onering.instruments.TradingCalendar;
+import dev.onering.pipeline.JsonLineWriter;
 import dev.onering.ticks.Tick;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -102,6 +103,7 @@ public final class MarketSimulator {
     double outOfOrder = rates.get(Defect.OUT_OF_ORDER);
 
     List<Emitted> emitted = new ArrayList<>(truth.size() + truth.size() / 50 + 16);
+    JsonLineWriter json = new JsonLineWriter();
     StringBuilder sb = new StringBuilder(160);
     for (Tick t : truth) {
       long arrival = t.eventTimeMicros();
@@ -116,8 +118,7 @@ public final class MarketSimulator {
       }
       arrival = Math.min(arrival, dayEnd);
       sb.setLength(0);
-      t.appendJson(sb);
-      String line = sb.toString();
+      String line = json.append(sb, t::writeFields).toString();
       emitted.add(new Emitted(arrival, emitted.size(), line));
 
       double v = rng.nextDouble();
@@ -133,12 +134,12 @@ public final class MarketSimulator {
       String extra =
           switch (defect) {
             case DUPLICATE -> line;
-            case NULL_PRICE -> json(t, "null", num(t.size()));
-            case NON_POSITIVE_PRICE -> json(t, rng.nextBoolean() ? "0.0" : num(-t.price()), num(t.size()));
-            case NULL_SIZE -> json(t, num(t.price()), "null");
-            case NON_POSITIVE_SIZE -> json(t, num(t.price()), rng.nextBoolean() ? "0.0" : num(-t.size()));
+            case NULL_PRICE -> defective(json, sb, t, null, t.size());
+            case NON_POSITIVE_PRICE -> defective(json, sb, t, rng.nextBoolean() ? 0.0 : -t.price(), t.size());
+            case NULL_SIZE -> defective(json, sb, t, t.price(), null);
+            case NON_POSITIVE_SIZE -> defective(json, sb, t, t.price(), rng.nextBoolean() ? 0.0 : -t.size());
             // A misplaced decimal point, the classic fat finger.
-            case SPIKE -> json(t, num(rng.nextBoolean() ? t.price() * 10 : t.price() / 10), num(t.size()));
+            case SPIKE -> defective(json, sb, t, rng.nextBoolean() ? t.price() * 10 : t.price() / 10, t.size());
             case UNKNOWN_SYMBOL ->
                 new Tick(
                         UNKNOWN_SYMBOLS.get(rng.nextInt(UNKNOWN_SYMBOLS.size())),
@@ -170,14 +171,10 @@ public final class MarketSimulator {
 
   private record Emitted(long arrival, int index, String line) {}
 
-  private static String num(double v) {
-    return Double.toString(v);
-  }
-
-  private static String json(Tick t, String price, String size) {
-    return "{\"symbol\":\"" + t.symbol() + "\",\"seq\":" + t.seq() + ",\"event_time\":" + t.eventTimeMicros()
-        + ",\"price\":" + price + ",\"size\":" + size + ",\"side\":\"" + t.side() + "\",\"exchange\":\""
-        + t.exchange() + "\"}";
+  /** The tick's line with the price and size given (null: JSON null). */
+  private static String defective(JsonLineWriter json, StringBuilder sb, Tick t, Double price, Double size) {
+    sb.setLength(0);
+    return json.append(sb, g -> t.writeFields(g, price, size)).toString();
   }
 
   private static String malformed(Tick t, String line, SplittableRandom rng) {

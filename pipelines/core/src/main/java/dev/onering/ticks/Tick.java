@@ -1,5 +1,8 @@
 package dev.onering.ticks;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.onering.pipeline.JsonLineWriter;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -43,19 +46,33 @@ public record Tick(
 
   /** The line the simulator and the stream publisher write to Bronze. */
   public String toJson() {
-    StringBuilder b = new StringBuilder(128);
-    appendJson(b);
-    return b.toString();
+    return JsonLineWriter.line(this::writeFields);
   }
 
-  public void appendJson(StringBuilder b) {
-    b.append("{\"symbol\":\"").append(symbol)
-        .append("\",\"seq\":").append(seq)
-        .append(",\"event_time\":").append(eventTimeMicros)
-        .append(",\"price\":").append(price)
-        .append(",\"size\":").append(size)
-        .append(",\"side\":\"").append(side)
-        .append("\",\"exchange\":\"").append(exchange)
-        .append("\"}");
+  /** The line's fields, inside an object the caller opened. */
+  public void writeFields(JsonGenerator g) throws IOException {
+    writeFields(g, price, size);
+  }
+
+  /**
+   * The line's fields with the price and size given, a null one written as JSON null: the
+   * simulator's defective lines are a tick with a bad price or size.
+   */
+  public void writeFields(JsonGenerator g, Double price, Double size) throws IOException {
+    g.writeStringField("symbol", symbol);
+    g.writeNumberField("seq", seq);
+    g.writeNumberField("event_time", eventTimeMicros);
+    writeNumberOrNull(g, "price", price);
+    writeNumberOrNull(g, "size", size);
+    g.writeStringField("side", side);
+    g.writeStringField("exchange", exchange);
+  }
+
+  private static void writeNumberOrNull(JsonGenerator g, String name, Double value) throws IOException {
+    if (value == null) {
+      g.writeNullField(name);
+    } else {
+      g.writeNumberField(name, value.doubleValue());
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.onering.stream.job;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,17 +42,16 @@ public final class AlertRecord {
         Math.floorMod(micros, 1_000_000L) * 1_000L));
   }
 
-  /** The row of {@code silver.alerts}, in ClickHouse's JSONEachRow format. */
-  public void appendClickHouseRow(StringBuilder b) {
-    b.append("{\"symbol\":\"").append(symbol)
-        .append("\",\"pattern\":\"").append(pattern)
-        .append("\",\"first_bar_start\":\"").append(clickHouseTime(firstBarStart))
-        .append("\",\"last_bar_start\":\"").append(clickHouseTime(lastBarStart))
-        .append("\",\"trade_date\":\"").append(dev.onering.ticks.Tick.utcDate(firstBarStart))
-        .append("\",\"bars\":").append(bars)
-        .append(",\"move\":").append(move)
-        .append(",\"detail\":\"").append(detail.replace("\\", "\\\\").replace("\"", "\\\""))
-        .append("\"}\n");
+  /** The fields of a {@code silver.alerts} row, in ClickHouse's JSONEachRow format. */
+  public void writeClickHouseRow(JsonGenerator g) throws IOException {
+    g.writeStringField("symbol", symbol);
+    g.writeStringField("pattern", pattern);
+    g.writeStringField("first_bar_start", clickHouseTime(firstBarStart));
+    g.writeStringField("last_bar_start", clickHouseTime(lastBarStart));
+    g.writeStringField("trade_date", dev.onering.ticks.Tick.utcDate(firstBarStart).toString());
+    g.writeNumberField("bars", bars);
+    g.writeNumberField("move", move);
+    g.writeStringField("detail", detail);
   }
 
   @Override

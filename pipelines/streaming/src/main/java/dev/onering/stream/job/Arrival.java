@@ -1,5 +1,6 @@
 package dev.onering.stream.job;
 
+import dev.onering.pipeline.JsonLineWriter;
 import dev.onering.ticks.Tick;
 
 /**
@@ -19,14 +20,14 @@ public record Arrival(Tick tick, String payload, String origin, int partition, l
 
   /** One JSON line of {@code silver/stream_late_ticks}: the message as received, and where from. */
   public String toLateJson() {
-    StringBuilder b = new StringBuilder(256);
-    b.append("{\"received_at\":").append(receivedAtMicros).append(",\"origin\":");
-    QuarantinedRecord.appendJsonString(b, origin);
-    b.append(",\"trade\":");
-    tick.appendJson(b);
-    b.append(",\"raw\":");
-    QuarantinedRecord.appendJsonString(b, payload);
-    return b.append('}').toString();
+    return JsonLineWriter.line(g -> {
+      g.writeNumberField("received_at", receivedAtMicros);
+      g.writeStringField("origin", origin);
+      g.writeObjectFieldStart("trade");
+      tick.writeFields(g);
+      g.writeEndObject();
+      g.writeStringField("raw", payload);
+    });
   }
 
   /** Event time in Flink's unit (milliseconds); the tick keeps microseconds. */

@@ -1,7 +1,9 @@
 package dev.onering.stream.job;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.onering.bars.MinuteBar;
 import dev.onering.ticks.Tick;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -55,20 +57,19 @@ public final class BarRecord {
     return (barStart + MinuteBar.MINUTE_MICROS) / 1_000L;
   }
 
-  /** The row of {@code silver.bars_1m}, in ClickHouse's JSONEachRow format. */
-  public void appendClickHouseRow(StringBuilder b) {
-    b.append("{\"symbol\":\"").append(symbol)
-        .append("\",\"bar_start\":\"").append(AlertRecord.clickHouseTime(barStart))
-        .append("\",\"trade_date\":\"").append(Tick.utcDate(barStart))
-        .append("\",\"open\":").append(open)
-        .append(",\"high\":").append(high)
-        .append(",\"low\":").append(low)
-        .append(",\"close\":").append(close)
-        .append(",\"volume\":").append(volume)
-        .append(",\"notional\":").append(notional)
-        .append(",\"vwap\":").append(vwap)
-        .append(",\"trade_count\":").append(tradeCount)
-        .append("}\n");
+  /** The fields of a {@code silver.bars_1m} row, in ClickHouse's JSONEachRow format. */
+  public void writeClickHouseRow(JsonGenerator g) throws IOException {
+    g.writeStringField("symbol", symbol);
+    g.writeStringField("bar_start", AlertRecord.clickHouseTime(barStart));
+    g.writeStringField("trade_date", Tick.utcDate(barStart).toString());
+    g.writeNumberField("open", open);
+    g.writeNumberField("high", high);
+    g.writeNumberField("low", low);
+    g.writeNumberField("close", close);
+    g.writeNumberField("volume", volume);
+    g.writeNumberField("notional", notional);
+    g.writeNumberField("vwap", vwap);
+    g.writeNumberField("trade_count", tradeCount);
   }
 
   @Override

@@ -1,11 +1,7 @@
 package dev.onering.stream.job;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.onering.pipeline.JsonLineWriter;
 import dev.onering.ticks.RejectReason;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 
 /**
  * A message the job rejected, with the same reason codes as the batch path's quarantine
@@ -14,8 +10,6 @@ import java.io.UncheckedIOException;
  */
 public record QuarantinedRecord(
     String origin, String reason, String field, String detail, String raw, long receivedAtMicros) {
-
-  private static final JsonFactory JSON = JsonFactory.builder().build();
 
   public static QuarantinedRecord of(
       Received received, RejectReason reason, String field, String detail) {
@@ -28,31 +22,15 @@ public record QuarantinedRecord(
         arrival.receivedAtMicros());
   }
 
-  static void appendJsonString(StringBuilder b, String value) {
-    StringWriter out = new StringWriter(value.length() + 16);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    b.append(out);
-  }
-
   /** One JSON line, the shape docs/streaming.md gives for {@code quarantine/stream_ticks}. */
   public String toJson() {
-    StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
+    return JsonLineWriter.line(g -> {
       g.writeNumberField("received_at", receivedAtMicros);
       g.writeStringField("origin", origin);
       g.writeStringField("reason", reason);
       g.writeStringField("field", field);
       g.writeStringField("detail", detail);
       g.writeStringField("raw", raw);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    });
   }
 }

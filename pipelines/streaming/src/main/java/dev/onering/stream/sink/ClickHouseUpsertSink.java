@@ -1,5 +1,7 @@
 package dev.onering.stream.sink;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.onering.pipeline.JsonLineWriter;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.stream.StreamEnv;
 import java.io.IOException;
@@ -19,9 +21,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
  */
 public final class ClickHouseUpsertSink<T> implements Sink<T> {
 
-  /** Renders one row in ClickHouse's JSONEachRow format, newline included. */
+  /** Writes one row's fields in ClickHouse's JSONEachRow format, inside the object the writer opens. */
   public interface RowFormat<T> extends Serializable {
-    void append(T value, StringBuilder out);
+    void write(T value, JsonGenerator g) throws IOException;
   }
 
   /** Told, in the writer's thread, of each batch of rows once ClickHouse has them. */
@@ -55,6 +57,7 @@ public final class ClickHouseUpsertSink<T> implements Sink<T> {
     private final SilverStore store = target.open(StreamEnv.system());
     private final ProcessingTimeService time;
     private final StringBuilder rows = new StringBuilder(1 << 16);
+    private final JsonLineWriter json = new JsonLineWriter();
     private final List<T> pending = new ArrayList<>();
 
     Writer(ProcessingTimeService time) {
@@ -71,7 +74,7 @@ public final class ClickHouseUpsertSink<T> implements Sink<T> {
 
     @Override
     public void write(T value, Context context) {
-      format.append(value, rows);
+      json.appendLine(rows, g -> format.write(value, g));
       pending.add(value);
       if (pending.size() >= 10_000) {
         send();

@@ -53,10 +53,10 @@ public final class LakeAndClickHouseSinks {
         new TradeDateBuckets<>("received_date", QuarantinedRecord::receivedAtMicros), "lake-quarantine");
     if (targets.clickhouse() != null) {
       streams.barRevisions().sinkTo(new ClickHouseUpsertSink<>(targets.clickhouse(), "silver.bars_1m",
-              BarRecord::appendClickHouseRow, targets.flushMillis(), targets.barVisibility()))
+              BarRecord::writeClickHouseRow, targets.flushMillis(), targets.barVisibility()))
           .name("clickhouse-bars").uid("clickhouse-bars");
       streams.alerts().sinkTo(new ClickHouseUpsertSink<>(targets.clickhouse(), "silver.alerts",
-              AlertRecord::appendClickHouseRow, targets.flushMillis(), null))
+              AlertRecord::writeClickHouseRow, targets.flushMillis(), null))
           .name("clickhouse-alerts").uid("clickhouse-alerts");
     }
   }

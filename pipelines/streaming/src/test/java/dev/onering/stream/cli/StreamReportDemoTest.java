@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onering.pipeline.Json;
+import dev.onering.pipeline.JsonLineWriter;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
@@ -99,9 +100,8 @@ class StreamReportDemoTest {
     StreamRunReport r;
     try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
-      StringBuilder rows = new StringBuilder();
-      new AlertRecord("AAPL", "momentum_run", t, t + 3 * MIN, 4, 0.003, "run").appendClickHouseRow(rows);
-      store.insertJsonEachRow("silver.alerts", rows.toString());
+      store.insertJsonEachRow("silver.alerts", new JsonLineWriter().appendLine(new StringBuilder(),
+          new AlertRecord("AAPL", "momentum_run", t, t + 3 * MIN, 4, 0.003, "run")::writeClickHouseRow).toString());
       r = report.build(store, new TickPublisher.Result("ticks", 1_000, 90_000, 2.04, 490.2), timeline, firings);
     }
 

@@ -2,6 +2,7 @@ package dev.onering.stream.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.onering.pipeline.JsonLineWriter;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.stream.job.AlertRecord;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The report's read-back from ClickHouse, on the real engine (chDB) with the real schema. */
 class StreamReportStoreTest {
+  private static final JsonLineWriter ROWS = new JsonLineWriter();
+
   @TempDir static Path chdb;
   static SilverStore store;
 
@@ -29,33 +32,38 @@ class StreamReportStoreTest {
     return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
+  static AlertRecord alert(String symbol, String pattern, String first, String last, int bars, double move,
+      String detail) {
+    return new AlertRecord(symbol, pattern, micros(first), micros(last), bars, move, detail);
+  }
+
   @BeforeAll
   static void setUp() {
     store = SilverStoreTarget.chdb(chdb).openEmbedded();
     store.migrate(ChangelogApplier.locateDefaultChangelog());
     StringBuilder alerts = new StringBuilder();
-    new AlertRecord("BTC-USDT", "spike_reversal", micros("2026-08-03T14:31:00Z"), micros("2026-08-03T14:33:00Z"), 3,
-        0.0052, "+0.52 % then -0.38 %").appendClickHouseRow(alerts);
-    new AlertRecord("AAPL", "momentum_run", micros("2026-08-03T13:40:00Z"), micros("2026-08-03T13:43:00Z"), 4, 0.0031,
-        "4 rising closes \"quoted\"").appendClickHouseRow(alerts);
-    new AlertRecord("ETH-USDT", "spike_reversal", micros("2026-08-04T09:01:00Z"), micros("2026-08-04T09:02:00Z"), 2,
-        -0.0047, "next day").appendClickHouseRow(alerts);
+    ROWS.appendLine(alerts, alert("BTC-USDT", "spike_reversal", "2026-08-03T14:31:00Z", "2026-08-03T14:33:00Z", 3,
+        0.0052, "+0.52 % then -0.38 %")::writeClickHouseRow);
+    ROWS.appendLine(alerts, alert("AAPL", "momentum_run", "2026-08-03T13:40:00Z", "2026-08-03T13:43:00Z", 4, 0.0031,
+        "4 rising closes \"quoted\"")::writeClickHouseRow);
+    ROWS.appendLine(alerts, alert("ETH-USDT", "spike_reversal", "2026-08-04T09:01:00Z", "2026-08-04T09:02:00Z", 2,
+        -0.0047, "next day")::writeClickHouseRow);
     // Another run's date: not this run's work.
-    new AlertRecord("AAPL", "spike_reversal", micros("2026-08-05T15:00:00Z"), micros("2026-08-05T15:01:00Z"), 2, 0.006,
-        "other run").appendClickHouseRow(alerts);
+    ROWS.appendLine(alerts, alert("AAPL", "spike_reversal", "2026-08-05T15:00:00Z", "2026-08-05T15:01:00Z", 2, 0.006,
+        "other run")::writeClickHouseRow);
     store.insertJsonEachRow("silver.alerts", alerts.toString());
     // The same match found again after a restart: replaces, counts once.
     StringBuilder again = new StringBuilder();
-    new AlertRecord("BTC-USDT", "spike_reversal", micros("2026-08-03T14:31:00Z"), micros("2026-08-03T14:33:00Z"), 3,
-        0.0052, "+0.52 % then -0.38 %").appendClickHouseRow(again);
+    ROWS.appendLine(again, alert("BTC-USDT", "spike_reversal", "2026-08-03T14:31:00Z", "2026-08-03T14:33:00Z", 3,
+        0.0052, "+0.52 % then -0.38 %")::writeClickHouseRow);
     store.insertJsonEachRow("silver.alerts", again.toString());
 
     StringBuilder bars = new StringBuilder();
-    bar("AAPL", "2026-08-03T13:30:00Z").appendClickHouseRow(bars);
-    bar("AAPL", "2026-08-03T13:31:00Z").appendClickHouseRow(bars);
-    bar("AAPL", "2026-08-04T13:30:00Z").appendClickHouseRow(bars);
-    bar("AAPL", "2026-08-05T13:30:00Z").appendClickHouseRow(bars);
-    bar("AAPL", "2026-08-03T13:31:00Z").appendClickHouseRow(bars); // a late revision of the same minute
+    ROWS.appendLine(bars, bar("AAPL", "2026-08-03T13:30:00Z")::writeClickHouseRow);
+    ROWS.appendLine(bars, bar("AAPL", "2026-08-03T13:31:00Z")::writeClickHouseRow);
+    ROWS.appendLine(bars, bar("AAPL", "2026-08-04T13:30:00Z")::writeClickHouseRow);
+    ROWS.appendLine(bars, bar("AAPL", "2026-08-05T13:30:00Z")::writeClickHouseRow);
+    ROWS.appendLine(bars, bar("AAPL", "2026-08-03T13:31:00Z")::writeClickHouseRow); // a late revision of the same minute
     store.insertJsonEachRow("silver.bars_1m", bars.toString());
   }
 
