@@ -9,8 +9,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.pulsar.sink.PulsarSink;
 import org.apache.flink.connector.pulsar.source.PulsarSource;
 import org.apache.flink.connector.pulsar.source.PulsarSourceOptions;
 import org.apache.flink.connector.pulsar.source.enumerator.cursor.StartCursor;
@@ -23,7 +21,6 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClientException;
-import org.apache.pulsar.client.api.Schema;
 
 /**
  * The streaming job as it runs against Pulsar: ticks topic in, {@link TickPipeline}, then the lake
@@ -93,14 +90,7 @@ public final class PulsarTickJob {
     TickPipeline.Streams streams = TickPipeline.build(messages, partitions, config.settings(), config.rules());
     LakeAndClickHouseSinks.attach(streams, config.targets());
     if (config.publishTopics()) {
-      publish(streams.bars(), StreamTopics.BARS_1M, BarRecord.class, config, "pulsar-bars");
-      publish(streams.alerts(), StreamTopics.ALERTS, AlertRecord.class, config, "pulsar-alerts");
-      streams.late().map(Arrival::toLateJson).name("late-json")
-          .sinkTo(stringSink(StreamTopics.TICKS_LATE, config)).setParallelism(1)
-          .name("pulsar-late").uid("pulsar-late");
-      streams.quarantine().map(QuarantinedRecord::toJson).name("quarantine-json")
-          .sinkTo(stringSink(StreamTopics.TICKS_QUARANTINE, config)).setParallelism(1).name("pulsar-quarantine")
-          .uid("pulsar-quarantine");
+      PulsarOutputs.attach(streams, config.serviceUrl(), config.adminUrl());
     }
     return streams;
   }
@@ -113,35 +103,6 @@ public final class PulsarTickJob {
       throw new IllegalStateException("cannot read how many partitions " + StreamTopics.TICKS + " has from " + adminUrl
           + " (" + e.getMessage() + "); is the broker up, and were the topics made ('onering stream topics')?", e);
     }
-  }
-
-  // At least once: a bar is keyed by (symbol, minute) and carries its revision, so a consumer that
-  // keeps the highest revision per key reads the same bars after a restart. Exactly-once results
-  // are in ClickHouse and the lake. One writer per topic: each writer has a Pulsar client of its
-  // own, and each client a timer thread that wakes every millisecond (profiled: a sixth of the
-  // job's JVM with a writer per topic per subtask), while a topic's traffic is a bar or less per
-  // symbol and minute.
-  private static <T> void publish(DataStream<T> values, String topic, Class<T> type, Config config, String uid) {
-    values.sinkTo(PulsarSink.builder()
-            .setServiceUrl(config.serviceUrl())
-            .setAdminUrl(config.adminUrl())
-            .setTopics(topic)
-            .setSerializationSchema(Schema.JSON(type), type)
-            .enableSchemaEvolution()
-            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-            .build())
-        .setParallelism(1).name(uid).uid(uid);
-  }
-
-  private static PulsarSink<String> stringSink(String topic, Config config) {
-    return PulsarSink.builder()
-        .setServiceUrl(config.serviceUrl())
-        .setAdminUrl(config.adminUrl())
-        .setTopics(topic)
-        .setSerializationSchema(Schema.STRING, String.class)
-        .enableSchemaEvolution()
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .build();
   }
 
   /**

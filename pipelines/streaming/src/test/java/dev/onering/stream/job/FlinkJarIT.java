@@ -119,7 +119,7 @@ class FlinkJarIT {
     }
     assertThat(plan.code()).as(plan.err()).isZero();
     assertThat(plan.out()).contains("pulsar-ticks", "minute-bars", "iceberg-bars", "clickhouse-bars", "clickhouse-alerts",
-        "pulsar-bars", "pulsar-alerts", "pulsar-late", "pulsar-quarantine", "lake-late", "lake-quarantine");
+        "pulsar-outputs", "lake-late", "lake-quarantine");
 
     // What the stack's pulsar-init service runs on this same classpath.
     Run topics = java("dev.onering.stream.cli.StreamCli", "topics", "--help");

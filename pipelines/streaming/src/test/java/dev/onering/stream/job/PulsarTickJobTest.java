@@ -2,7 +2,9 @@ package dev.onering.stream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.onering.bars.MinuteBar;
+import dev.onering.pipeline.Json;
 import dev.onering.serving.clickhouse.ChangelogApplier;
 import dev.onering.serving.clickhouse.SilverStore;
 import dev.onering.simulator.SimulationConfig;
@@ -15,7 +17,13 @@ import dev.onering.stream.sink.SilverStoreTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -50,6 +58,7 @@ class PulsarTickJobTest {
       assertThat(publisher.publish(TickSources.simulator(config)).ticks()).isEqualTo(feed.messages().size());
     }
 
+    List<String> alertsInClickHouse;
     try (SilverStore store = SilverStoreTarget.chdb(chdb).openEmbedded()) {
       store.migrate(ChangelogApplier.locateDefaultChangelog());
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -63,18 +72,49 @@ class PulsarTickJobTest {
 
       List<MinuteBar> inClickHouse = SimulatedFeed.barsIn(store);
       assertThat(inClickHouse).isEqualTo(StreamBatchParityTest.sorted(feed.batchBars()));
+      alertsInClickHouse = store.rows("SELECT symbol, pattern, toUnixTimestamp64Micro(first_bar_start) AS us"
+              + " FROM silver.alerts FINAL").stream()
+          .map(r -> r.get("symbol") + " " + r.get("pattern") + " " + ((Number) r.get("us")).longValue())
+          .sorted().toList();
     }
 
-    // The bars topic carries every revision; the closed ones are exactly the batch bars.
-    try (Consumer<BarRecord> consumer = PULSAR.client().newConsumer(Schema.JSON(BarRecord.class))
-        .topic(StreamTopics.BARS_1M).subscriptionName("test-reader")
-        .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
-      long closed = 0;
-      Message<BarRecord> m;
-      while ((m = consumer.receive(5, java.util.concurrent.TimeUnit.SECONDS)) != null) {
-        closed += m.getValue().closed ? 1 : 0;
-      }
-      assertThat(closed).isEqualTo(feed.batchBars().size());
+    // The four output topics, written by one sink. The bars topic carries every revision, each keyed
+    // by its symbol, one symbol on one partition; the closed ones are exactly the batch bars.
+    List<Message<BarRecord>> bars = readAll(Schema.JSON(BarRecord.class), StreamTopics.BARS_1M);
+    assertThat(bars).filteredOn(m -> m.getValue().closed).hasSize(feed.batchBars().size());
+    Map<String, Set<String>> partitionsOfSymbol = new HashMap<>();
+    for (Message<BarRecord> m : bars) {
+      assertThat(m.getKey()).isEqualTo(m.getValue().symbol);
+      partitionsOfSymbol.computeIfAbsent(m.getKey(), k -> new HashSet<>()).add(m.getTopicName());
     }
+    assertThat(partitionsOfSymbol).hasSize(4).allSatisfy((symbol, partitions) -> assertThat(partitions).hasSize(1));
+    // The alerts topic holds what silver.alerts holds.
+    assertThat(alertsInClickHouse).isNotEmpty();
+    assertThat(readAll(Schema.JSON(AlertRecord.class), StreamTopics.ALERTS).stream()
+            .map(m -> m.getValue().symbol + " " + m.getValue().pattern + " " + m.getValue().firstBarStart).sorted())
+        .containsExactlyElementsOf(alertsInClickHouse);
+    // The quarantine topic holds every line the batch path's cleaner rejects, with its reason.
+    List<String> quarantined = new ArrayList<>();
+    for (Message<String> m : readAll(Schema.STRING, StreamTopics.TICKS_QUARANTINE)) {
+      JsonNode q = Json.MAPPER.readTree(m.getValue());
+      quarantined.add(q.get("reason").asText() + " " + q.get("raw").asText());
+    }
+    assertThat(quarantined).containsExactlyInAnyOrderElementsOf(feed.batchQuarantine());
+    // The lateness covers the simulator's longest delay: no trade is late.
+    assertThat(readAll(Schema.STRING, StreamTopics.TICKS_LATE)).isEmpty();
+  }
+
+  /** Every message on the topic (all its partitions), from the earliest. */
+  private static <T> List<Message<T>> readAll(Schema<T> schema, String topic) throws Exception {
+    List<Message<T>> all = new ArrayList<>();
+    try (Consumer<T> consumer = PULSAR.client().newConsumer(schema).topic(topic).subscriptionName("test-reader")
+        .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
+      Message<T> m;
+      // The bounded job has ended and its sink flushed: what is there is all there will be.
+      while ((m = consumer.receive(3, TimeUnit.SECONDS)) != null) {
+        all.add(m);
+      }
+    }
+    return all;
   }
 }
