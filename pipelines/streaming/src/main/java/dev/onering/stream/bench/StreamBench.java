@@ -16,14 +16,19 @@ import dev.onering.stream.sink.LakeAndClickHouseSinks;
 import dev.onering.stream.sink.SilverStoreTarget;
 import dev.onering.ticks.ParsedTick;
 import dev.onering.ticks.TickParser;
+import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -164,8 +169,49 @@ public final class StreamBench {
   static final Duration JIT_QUIET = Duration.ofSeconds(2);
   static final Duration JIT_DEADLINE = Duration.ofSeconds(90);
 
+  /** The job phase's CPU by kind of thread lists the kinds with at least this share of it. */
+  static final double BREAKDOWN_MIN_SHARE = 0.01;
+
   /** One day of lines with the event time of each (Long.MIN_VALUE where the line has none). */
   record Day(List<String> lines, long[] eventTimes) {}
+
+  /**
+   * Lines kept as one UTF-8 array, each made a string again when it is read: the days the benchmark
+   * holds (four by default, two million lines) are then a few arrays in this JVM's old generation
+   * rather than four million objects, which every concurrent marking of the job's heap walks (one run
+   * each: the job phase's marking took 1.5 s with the days as strings, 0.17 s as arrays). A live
+   * job's JVM does not hold its input.
+   */
+  static final class CompactLines extends AbstractList<String> implements RandomAccess {
+    private final byte[] text;
+    private final int[] starts;
+
+    private CompactLines(byte[] text, int[] starts) {
+      this.text = text;
+      this.starts = starts;
+    }
+
+    static CompactLines of(List<String> lines) {
+      int[] starts = new int[lines.size() + 1];
+      ByteArrayOutputStream out = new ByteArrayOutputStream(lines.size() * 128);
+      for (int i = 0; i < lines.size(); i++) {
+        out.writeBytes(lines.get(i).getBytes(StandardCharsets.UTF_8));
+        starts[i + 1] = out.size();
+      }
+      return new CompactLines(out.toByteArray(), starts);
+    }
+
+    @Override
+    public String get(int i) {
+      Objects.checkIndex(i, size());
+      return new String(text, starts[i], starts[i + 1] - starts[i], StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int size() {
+      return starts.length - 1;
+    }
+  }
 
   private final Settings settings;
   private final java.util.function.Consumer<String> progress;
@@ -301,35 +347,33 @@ public final class StreamBench {
           Day day = warmUps.get(d);
           progress.accept(String.format("job, warm-up day %d of %d: %,d ticks", d + 1, warmUps.size(), day.lines().size()));
           publish(client, day, 0, packed, new long[day.lines().size()]);
-          before = awaitQuiet(job, before);
+          before = awaitQuiet(job, before, brokerPid).trades();
           progress.accept(String.format("job, warm-up: the JIT compilers settled after %.0f s more", settleJit(brokerPid)));
         }
 
         progress.accept(String.format("job, as fast as possible: %,d ticks", fast.lines().size()));
         long[] sentAt = new long[fast.lines().size()];
-        double cpu0 = cpuSeconds(brokerPid);
-        Map<String, Double> threads0 = threadSeconds(brokerPid);
+        CpuReading start = cpuReading(brokerPid);
         long t0 = System.nanoTime();
         TickPublisher.Result published = publish(client, fast, 0, packed, sentAt);
-        long trades = awaitQuiet(job, before);
-        // The quiet wait's idle seconds add little CPU; counted, they only make the figure cautious.
-        double cpu1 = cpuSeconds(brokerPid);
-        Map<String, Double> threads1 = threadSeconds(brokerPid);
-        Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9, cpu1 - cpu0,
-            load(), jitOf(threads1) - jitOf(threads0));
-        Map<String, Double> jobThreads = ThreadCpu.spent(threads0, threads1, 0.05);
+        Quiet<CpuReading> done = awaitQuiet(job, before, brokerPid);
+        long trades = done.trades();
+        CpuReading end = done.atLastProgress();
+        Throughput jobRate = new Throughput(trades - before, (JobCounters.lastClosedNanos - t0) / 1e9,
+            end.seconds() - start.seconds(), load(), end.jitSeconds() - start.jitSeconds());
+        Map<String, Double> jobThreads = ThreadCpu.spent(start.threads(), end.threads(),
+            BREAKDOWN_MIN_SHARE * jobRate.cpuSeconds());
 
         progress.accept(String.format("job, paced at %,.0f ticks/s: %,d ticks", settings.paceRate(),
             paced.lines().size()));
         JobCounters.FIRST_FIRINGS.clear();
         long[] pacedSentAt = new long[paced.lines().size()];
-        double pacedCpu0 = cpuSeconds(brokerPid);
-        double pacedJit0 = jitCpuSeconds(brokerPid);
+        CpuReading pacedStart = cpuReading(brokerPid);
         long pacedT0 = System.nanoTime();
         publish(client, paced, settings.paceRate(), packed, pacedSentAt);
-        awaitQuiet(job, trades);
+        CpuReading pacedEnd = awaitQuiet(job, trades, brokerPid).atLastProgress();
         Throughput pacedCost = new Throughput(paced.lines().size(), (JobCounters.lastClosedNanos - pacedT0) / 1e9,
-            cpuSeconds(brokerPid) - pacedCpu0, load(), jitCpuSeconds(brokerPid) - pacedJit0);
+            pacedEnd.seconds() - pacedStart.seconds(), load(), pacedEnd.jitSeconds() - pacedStart.jitSeconds());
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
         return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
             JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get(), jobThreads);
@@ -352,10 +396,10 @@ public final class StreamBench {
     TickParser parser = new TickParser(ReferenceData.standard());
     List<Day> days = new ArrayList<>();
     new dev.onering.simulator.MarketSimulator(config, ReferenceData.standard()).run(day -> {
-      List<String> lines = List.copyOf(day.lines());
+      List<String> lines = CompactLines.of(day.lines());
       long[] times = new long[lines.size()];
       for (int i = 0; i < times.length; i++) {
-        times[i] = parser.parse(lines.get(i), null) instanceof ParsedTick.Accepted a
+        times[i] = parser.parse(day.lines().get(i), null) instanceof ParsedTick.Accepted a
             ? a.tick().eventTimeMicros() : Long.MIN_VALUE;
       }
       days.add(new Day(lines, times));
@@ -472,25 +516,72 @@ public final class StreamBench {
     Thread.sleep(3_000);
   }
 
+  /** How often the quiet wait looks at the closed trades, and how many looks without news make it quiet. */
+  static final Duration QUIET_POLL = Duration.ofMillis(250);
+  static final int QUIET_POLLS = 12;
+
   /**
-   * Returns once the job has closed bars for new trades and then none for three seconds: the
-   * trades in closed bars so far.
+   * What a quiet wait saw: the trades in closed bars once the job went quiet, and the reading taken
+   * at the first look that saw the last of them.
    */
-  private static long awaitQuiet(JobClient job, long before) throws InterruptedException {
-    long deadline = System.nanoTime() + QUIET_DEADLINE.toNanos();
+  record Quiet<R>(long trades, R atLastProgress) {}
+
+  /** Run at each look of a quiet wait; throws to end it. */
+  interface Check {
+    void run() throws InterruptedException;
+  }
+
+  /** CPU seconds of both JVMs at one moment: in all, and by kind of thread (empty without /proc). */
+  record CpuReading(double seconds, Map<String, Double> threads) {
+    double jitSeconds() {
+      return jitOf(threads);
+    }
+  }
+
+  private static CpuReading cpuReading(long brokerPid) {
+    return new CpuReading(cpuSeconds(brokerPid), threadSeconds(brokerPid));
+  }
+
+  /**
+   * Returns once the job has closed bars for new trades and then none for three seconds, with the
+   * CPU reading taken as the last of them was first seen: the quiet seconds that tell the job is
+   * done are not its work, and counting them had a phase's cores exceed the machine's.
+   */
+  private static Quiet<CpuReading> awaitQuiet(JobClient job, long before, long brokerPid) throws InterruptedException {
+    return awaitQuiet(JobCounters.CLOSED_TRADES::get, before, () -> cpuReading(brokerPid), () -> failIfEnded(job),
+        QUIET_POLL, QUIET_POLLS, QUIET_DEADLINE);
+  }
+
+  /**
+   * Looks at {@code closedTrades} every {@code poll} until it has grown past {@code before} and then
+   * stayed put for {@code stillPolls} looks; {@code reading} is taken at each look that sees it grow,
+   * and the last of these is returned with the count.
+   *
+   * @param check run at each look; throws to end the wait (the job died)
+   */
+  static <R> Quiet<R> awaitQuiet(java.util.function.LongSupplier closedTrades, long before,
+      java.util.function.Supplier<R> reading, Check check, Duration poll, int stillPolls, Duration deadline)
+      throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
     long last = before;
-    for (int still = 0; still < 3 || last == before; ) {
-      failIfEnded(job);
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the job closed no bar for new trades within " + QUIET_DEADLINE.toMinutes()
+    R atLast = null;
+    for (int still = 0; still < stillPolls || last == before; ) {
+      check.run();
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("the job closed no bar for new trades within " + deadline.toMinutes()
             + " minutes; is the machine overloaded, or the job failed (ONERING_DEBUG=1 shows its errors)?");
       }
-      Thread.sleep(1_000);
-      long now = JobCounters.CLOSED_TRADES.get();
-      still = now == last ? still + 1 : 0;
-      last = now;
+      Thread.sleep(poll.toMillis());
+      long now = closedTrades.getAsLong();
+      if (now == last) {
+        still++;
+      } else {
+        still = 0;
+        last = now;
+        atLast = reading.get();
+      }
     }
-    return last;
+    return new Quiet<>(last, atLast);
   }
 
   /**

@@ -52,6 +52,40 @@ class StreamBenchTest {
   }
 
   @Test
+  void compactLinesGiveBackEveryLineAsItWas() {
+    List<String> lines = List.of("{\"symbol\":\"AAPL\"}", "", "not json, é ü", "x".repeat(1_000));
+    List<String> compact = StreamBench.CompactLines.of(lines);
+    assertThat(compact).hasSize(4).containsExactlyElementsOf(lines);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> compact.get(4))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void aQuietWaitKeepsTheReadingTakenWhenTheLastTradeWasSeenNotAtItsEnd() throws Exception {
+    // Closed trades as successive looks see them: two looks of nothing yet, progress, then quiet.
+    long[] seen = {100, 100, 150, 180, 180, 180, 180, 180, 180};
+    int[] look = {0};
+    java.util.function.LongSupplier closed = () -> seen[Math.min(look[0]++, seen.length - 1)];
+    // The "reading" is the look it was taken at, so the test can tell which one was kept.
+    StreamBench.Quiet<Integer> quiet = StreamBench.awaitQuiet(closed, 100, () -> look[0], () -> { }, Duration.ofMillis(1),
+        3, Duration.ofSeconds(10));
+
+    assertThat(quiet.trades()).isEqualTo(180);
+    // 180 was first seen at the fourth look; the three still looks after it are not in the reading.
+    assertThat(quiet.atLastProgress()).isEqualTo(4);
+    assertThat(look[0]).isEqualTo(7);
+  }
+
+  @Test
+  void aQuietWaitEndsWithTheJobsFailure() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamBench.awaitQuiet(() -> 0, 0, () -> 0,
+            () -> {
+              throw new IllegalStateException("the streaming job failed before the benchmark was done: boom");
+            }, Duration.ofMillis(1), 3, Duration.ofSeconds(10)))
+        .hasMessageContaining("boom");
+  }
+
+  @Test
   void theJitCountsAsSettledAtTheFirstQuietPeriodNotBefore() throws Exception {
     Duration quiet = Duration.ofMillis(20);
     // Compile time that grows by a full period's worth for three periods, then stops.
