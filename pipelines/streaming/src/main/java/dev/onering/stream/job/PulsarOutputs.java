@@ -51,33 +51,33 @@ public final class PulsarOutputs {
 
     public Outgoing() {}
 
-    static Outgoing bar(BarRecord bar) {
+    private static Outgoing to(String topic, String key) {
       Outgoing o = new Outgoing();
-      o.topic = StreamTopics.BARS_1M;
-      o.key = bar.symbol;
+      o.topic = topic;
+      o.key = key;
+      return o;
+    }
+
+    static Outgoing bar(BarRecord bar) {
+      Outgoing o = to(StreamTopics.BARS_1M, bar.symbol);
       o.bar = bar;
       return o;
     }
 
     static Outgoing alert(AlertRecord alert) {
-      Outgoing o = new Outgoing();
-      o.topic = StreamTopics.ALERTS;
-      o.key = alert.symbol;
+      Outgoing o = to(StreamTopics.ALERTS, alert.symbol);
       o.alert = alert;
       return o;
     }
 
     static Outgoing late(Arrival late) {
-      Outgoing o = new Outgoing();
-      o.topic = StreamTopics.TICKS_LATE;
-      o.key = late.tick().symbol();
+      Outgoing o = to(StreamTopics.TICKS_LATE, late.tick().symbol());
       o.line = late.toLateJson();
       return o;
     }
 
     static Outgoing quarantined(QuarantinedRecord rejected) {
-      Outgoing o = new Outgoing();
-      o.topic = StreamTopics.TICKS_QUARANTINE;
+      Outgoing o = to(StreamTopics.TICKS_QUARANTINE, null);
       o.line = rejected.toJson();
       return o;
     }
