@@ -64,7 +64,8 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
  *       and splits the messages into lines as the job's source does; ticks per second from the
  *       first send to the last receive. This is the yardstick: the broker moving the same ticks the
  *       same way. The same again with one line per message (what the job's ticks were before they
- *       were packed) shows what packing buys the broker alone.
+ *       were packed) shows what packing buys the broker alone; and packed, the paced day at the
+ *       paced rate: the yardstick for the paced job.
  *   <li><b>Job, as fast as possible</b>: the streaming job runs as in the demo (lake, ClickHouse,
  *       output topics) while the first day is published with no rate limit; ticks per second from
  *       the first send to the moment the last of them is counted in a closed bar.
@@ -131,6 +132,9 @@ public final class StreamBench {
    * @param broker the broker alone, lines packed as the job's are: the yardstick
    * @param brokerOneLine the broker alone, one line per message; null when the job's are not packed
    *     (it would be the same as {@code broker})
+   * @param brokerPaced the broker alone, lines packed, the paced day at the paced rate: the yardstick
+   *     for what the job costs at a steady rate, where messages hold fewer lines and the broker's
+   *     per-message and per-second costs weigh more on each tick
    * @param pacedCost the paced phase's ticks, from its first send until the job went quiet, and the
    *     CPU spent: what a steady rate costs, rather than the most the machine can take
    * @param refiredBars minutes whose first bar (revision 0) became visible more than once: the job
@@ -139,9 +143,23 @@ public final class StreamBench {
    * @param jobThreads where the job phase's CPU went: seconds by kind of thread ({@link ThreadCpu}),
    *     the broker's prefixed {@code broker: }, largest first; empty without /proc
    */
-  public record Result(Throughput broker, Throughput brokerOneLine, Throughput job, double publishPerSecond,
+  public record Result(Throughput broker, Throughput brokerOneLine, Throughput brokerPaced, Throughput job,
+      double publishPerSecond,
       Latency paced, Throughput pacedCost, long lateTrades, long quarantined, long refiredBars,
       Map<String, Double> jobThreads) {
+
+    /**
+     * At the paced rate, what the job added to the broker's CPU per tick, the JIT compilers left out
+     * on both sides: the paced job phase (publisher, broker, job) less the broker alone at that rate
+     * (publisher, broker, a plain consumer).
+     */
+    public double pacedJobOwnMicrosPerTick() {
+      return withoutJit(pacedCost) - withoutJit(brokerPaced);
+    }
+
+    public static double withoutJit(Throughput t) {
+      return t.cpuMicrosPerTick() - t.jitMicrosPerTick();
+    }
 
     /** The job's sustained rate as a share of the broker's. */
     public double jobToBroker() {
@@ -321,12 +339,16 @@ public final class StreamBench {
       if (packed > 1) {
         warmUpBrokerAlone(client, admin, reference + "-one-line-warm-up", warmUps, 1, brokerPid);
         progress.accept(String.format("broker alone, one line per message: %,d ticks", fast.lines().size()));
-        brokerOneLine = brokerAlone(client, admin, reference + "-one-line", fast, 1, brokerPid);
+        brokerOneLine = brokerAlone(client, admin, reference + "-one-line", fast, 1, 0, brokerPid);
       }
       warmUpBrokerAlone(client, admin, reference + "-warm-up", warmUps, packed, brokerPid);
       progress.accept(String.format("broker alone, up to %d lines per message: %,d ticks through %s", packed,
           fast.lines().size(), reference));
-      Throughput broker = brokerAlone(client, admin, reference, fast, packed, brokerPid);
+      Throughput broker = brokerAlone(client, admin, reference, fast, packed, 0, brokerPid);
+      progress.accept(String.format("broker alone, up to %d lines per message, paced at %,.0f ticks/s: %,d ticks",
+          packed, settings.paceRate(), paced.lines().size()));
+      Throughput brokerPaced = brokerAlone(client, admin, reference + "-paced", paced, packed, settings.paceRate(),
+          brokerPid);
 
       JobCounters.reset();
       StreamExecutionEnvironment env = StreamEnvironment.local(settings.parallelism(), settings.checkpoints());
@@ -375,7 +397,7 @@ public final class StreamBench {
         Throughput pacedCost = new Throughput(paced.lines().size(), (JobCounters.lastClosedNanos - pacedT0) / 1e9,
             pacedEnd.seconds() - pacedStart.seconds(), load(), pacedEnd.jitSeconds() - pacedStart.jitSeconds());
         Latency latency = latency(paced, pacedSentAt, streamSettings.outOfOrderness(), settings.paceRate());
-        return new Result(broker, brokerOneLine, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
+        return new Result(broker, brokerOneLine, brokerPaced, jobRate, published.ticksPerSecond(), latency, pacedCost, JobCounters.LATE.get(),
             JobCounters.QUARANTINED.get(), JobCounters.REFIRED.get(), jobThreads);
       } finally {
         // A job that failed has shut its MiniCluster down already: there is nothing to cancel.
@@ -414,13 +436,14 @@ public final class StreamBench {
       progress.accept(String.format("broker alone, %s, warm-up day %d of %d: %,d ticks",
           linesPerMessage == 1 ? "one line per message" : "up to " + linesPerMessage + " lines per message", d + 1,
           warmUps.size(), warmUps.get(d).lines().size()));
-      brokerAlone(client, admin, topic + "-" + (d + 1), warmUps.get(d), linesPerMessage, brokerPid);
+      brokerAlone(client, admin, topic + "-" + (d + 1), warmUps.get(d), linesPerMessage, 0, brokerPid);
       settleJit(brokerPid);
     }
   }
 
+  /** @param rate ticks per second, or 0 for as fast as the broker takes them */
   private Throughput brokerAlone(PulsarClient client, PulsarAdmin admin, String topic, Day day, int linesPerMessage,
-      long brokerPid) throws Exception {
+      double rate, long brokerPid) throws Exception {
     admin.topics().createPartitionedTopic(topic, StreamTopics.TICKS_PARTITIONS_DEFAULT);
     int n = day.lines().size();
     AtomicLong received = new AtomicLong();
@@ -453,7 +476,7 @@ public final class StreamBench {
       double jit0 = jitCpuSeconds(brokerPid);
       long t0 = System.nanoTime();
       try (TickPublisher publisher = TickPublisher.open(client,
-          TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage))) {
+          TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage).withRate(rate))) {
         for (String line : day.lines()) {
           publisher.send(line);
         }

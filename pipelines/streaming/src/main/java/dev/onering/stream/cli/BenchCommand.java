@@ -28,11 +28,13 @@ import picocli.CommandLine.Option;
           + "queues). The next day goes through the broker alone (the reference: publisher to a plain "
           + "consumer, lines packed into messages as the job's are; and once with one line per message, for "
           + "comparison), then through the job as fast as possible; the last day is published at --pace "
-          + "ticks/s for the delay from a minute's end to its bar in ClickHouse and the CPU that rate costs. "
+          + "ticks/s, through the broker alone and then through the job, for the delay from a minute's end to "
+          + "its bar in ClickHouse and what the job adds to the broker's CPU at that steady rate. "
           + "Each phase also records the machine's load average (on a shared machine the rates are upper "
           + "bounds on the time the work takes) and, of the CPU per tick, the share of both JVMs' JIT "
           + "compiler threads: compiling is paid once, by a broker or job that has not run for long. For the "
-          + "job's phase it lists where the CPU went, by kind of thread in either JVM (from /proc). Prints "
+          + "job's phase it lists where the CPU went, by kind of thread in either JVM (from /proc), its CPU "
+          + "counted to its last closed bar. Prints "
           + "the figures and the job's rate as a share of the broker's; writes stream-bench.json under "
           + "--out."
     })
@@ -135,6 +137,12 @@ final class BenchCommand implements Callable<Integer> {
       f.put("broker_one_line_cores_busy", Math.round(r.brokerOneLine().cores() * 100) / 100.0);
       f.put("broker_one_line_load_1m", r.brokerOneLine().load());
     }
+    f.put("broker_paced_ticks_per_second", Math.round(r.brokerPaced().perSecond()));
+    f.put("broker_paced_cpu_us_per_tick", Math.round(r.brokerPaced().cpuMicrosPerTick() * 10) / 10.0);
+    f.put("broker_paced_cores_busy", Math.round(r.brokerPaced().cores() * 100) / 100.0);
+    f.put("broker_paced_load_1m", r.brokerPaced().load());
+    f.put("broker_paced_jit_cpu_seconds", jit(r.brokerPaced()));
+    f.put("paced_job_own_cpu_us_per_tick_without_jit", Math.round(r.pacedJobOwnMicrosPerTick() * 10) / 10.0);
     f.put("publish_ticks_per_second", Math.round(r.publishPerSecond()));
     f.put("paced_rate", r.paced().rate());
     f.put("paced_minutes", r.paced().minutes());
@@ -167,7 +175,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     row(String.format(Locale.ROOT, "broker alone, <= %d lines per message", linesPerMessage), r.broker(), "1.00");
     row("job: publisher -> closed bars", r.job(), String.format(Locale.ROOT, "%.2f", r.jobToBroker()));
+    row(String.format(Locale.ROOT, "broker alone, paced at %,.0f ticks/s", r.paced().rate()), r.brokerPaced(), "");
     row(String.format(Locale.ROOT, "job, paced at %,.0f ticks/s", r.paced().rate()), r.pacedCost(), "");
+    System.out.printf(Locale.ROOT, "at %,.0f ticks/s, without the JIT: the broker alone %.1f CPU us/tick, the job"
+        + " adds %.1f%n", r.paced().rate(), StreamBench.Result.withoutJit(r.brokerPaced()), r.pacedJobOwnMicrosPerTick());
     System.out.printf(Locale.ROOT, "%n%-40s %8s %8s %8s %8s%n", String.format(Locale.ROOT,
         "bar delay at %,.0f ticks/s (%d minutes)", r.paced().rate(), r.paced().minutes()), "p50", "p90", "p99", "max");
     System.out.printf(Locale.ROOT, "%-40s %6.0fms %6.0fms %6.0fms %6.0fms%n", "minute end -> bar in ClickHouse",

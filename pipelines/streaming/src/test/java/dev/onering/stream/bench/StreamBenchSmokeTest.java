@@ -43,6 +43,10 @@ class StreamBenchSmokeTest {
     // The yardstick packs lines as the job's publisher does; the one-line reference counts the same lines.
     assertThat(r.brokerOneLine().ticks()).isEqualTo(timedDay);
     assertThat(r.brokerOneLine().cpuSeconds()).isPositive();
+    // The paced yardstick is the paced day, at the paced rate (2,000 ticks/s here): it cannot go faster.
+    assertThat(r.brokerPaced().ticks()).isEqualTo(pacedDay);
+    assertThat(r.brokerPaced().perSecond()).isPositive().isLessThan(2_000 * 1.1);
+    assertThat(r.brokerPaced().jitCpuSeconds()).isNotNegative().isLessThanOrEqualTo(r.brokerPaced().cpuSeconds());
     // Closed bars count trades: of the timed day, and the last warm-up day's last minutes it closes.
     assertThat(r.job().ticks()).isPositive().isLessThan(lastWarmUpDay + timedDay);
     assertThat(r.job().jitCpuSeconds()).isNotNegative().isLessThanOrEqualTo(r.job().cpuSeconds());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,15 @@ class StreamBenchTest {
     assertThat(l.minutes()).isEqualTo(1);
     assertThat(l.p50()).isEqualTo(40.0);
     assertThat(l.earlierMinutes()).isEqualTo(1);
+  }
+
+  @Test
+  void atThePacedRateTheJobsOwnCostIsThePacedPhaseLessTheBrokerAloneBothWithoutTheirCompiling() {
+    // 1,000 ticks each: the paced job phase spent 50 ms of CPU (10 ms compiling), the broker alone 30 ms (5 ms).
+    StreamBench.Throughput pacedJob = new StreamBench.Throughput(1_000, 1, 0.050, 0, 0.010);
+    StreamBench.Throughput brokerPaced = new StreamBench.Throughput(1_000, 1, 0.030, 0, 0.005);
+    StreamBench.Result r = new StreamBench.Result(null, null, brokerPaced, null, 0, null, pacedJob, 0, 0, 0, Map.of());
+    assertThat(r.pacedJobOwnMicrosPerTick()).isCloseTo((50 - 10) - (30 - 5), org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
