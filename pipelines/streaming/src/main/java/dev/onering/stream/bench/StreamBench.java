@@ -116,6 +116,11 @@ public final class StreamBench {
     public double jitMicrosPerTick() {
       return ticks > 0 ? jitCpuSeconds * 1e6 / ticks : 0;
     }
+
+    /** What the tick itself cost: {@link #cpuMicrosPerTick} less the compilers' share. */
+    public double cpuMicrosPerTickWithoutJit() {
+      return cpuMicrosPerTick() - jitMicrosPerTick();
+    }
   }
 
   /**
@@ -154,11 +159,7 @@ public final class StreamBench {
      * (publisher, broker, a plain consumer).
      */
     public double pacedJobOwnMicrosPerTick() {
-      return withoutJit(pacedCost) - withoutJit(brokerPaced);
-    }
-
-    public static double withoutJit(Throughput t) {
-      return t.cpuMicrosPerTick() - t.jitMicrosPerTick();
+      return pacedCost.cpuMicrosPerTickWithoutJit() - brokerPaced.cpuMicrosPerTickWithoutJit();
     }
 
     /** The job's sustained rate as a share of the broker's. */
@@ -472,8 +473,7 @@ public final class StreamBench {
       }, "bench-reference-reader");
       reader.setDaemon(true);
       reader.start();
-      double cpu0 = cpuSeconds(brokerPid);
-      double jit0 = jitCpuSeconds(brokerPid);
+      CpuReading start = cpuReading(brokerPid);
       long t0 = System.nanoTime();
       try (TickPublisher publisher = TickPublisher.open(client,
           TickPublisher.Settings.defaults().withTopic(topic).withLinesPerMessage(linesPerMessage).withRate(rate))) {
@@ -486,7 +486,9 @@ public final class StreamBench {
       if (received.get() < n) {
         throw new IllegalStateException("the reference consumer read " + received.get() + " of " + n + " ticks");
       }
-      return new Throughput(n, (lastReceive[0] - t0) / 1e9, cpuSeconds(brokerPid) - cpu0, load(), jitCpuSeconds(brokerPid) - jit0);
+      CpuReading end = cpuReading(brokerPid);
+      return new Throughput(n, (lastReceive[0] - t0) / 1e9, end.seconds() - start.seconds(), load(),
+          end.jitSeconds() - start.jitSeconds());
     }
   }
 

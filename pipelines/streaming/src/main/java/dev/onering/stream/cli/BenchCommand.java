@@ -178,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
     row(String.format(Locale.ROOT, "broker alone, paced at %,.0f ticks/s", r.paced().rate()), r.brokerPaced(), "");
     row(String.format(Locale.ROOT, "job, paced at %,.0f ticks/s", r.paced().rate()), r.pacedCost(), "");
     System.out.printf(Locale.ROOT, "at %,.0f ticks/s, without the JIT: the broker alone %.1f CPU us/tick, the job"
-        + " adds %.1f%n", r.paced().rate(), StreamBench.Result.withoutJit(r.brokerPaced()), r.pacedJobOwnMicrosPerTick());
+        + " adds %.1f%n", r.paced().rate(), r.brokerPaced().cpuMicrosPerTickWithoutJit(), r.pacedJobOwnMicrosPerTick());
     System.out.printf(Locale.ROOT, "%n%-40s %8s %8s %8s %8s%n", String.format(Locale.ROOT,
         "bar delay at %,.0f ticks/s (%d minutes)", r.paced().rate(), r.paced().minutes()), "p50", "p90", "p99", "max");
     System.out.printf(Locale.ROOT, "%-40s %6.0fms %6.0fms %6.0fms %6.0fms%n", "minute end -> bar in ClickHouse",
